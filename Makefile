@@ -1,0 +1,55 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format migrations clean
+
+# Pick an interpreter of 3.12 or newer: the committed .python-version makes
+# pyenv's python3 resolve to 3.13; the machine's default python3 is 3.11,
+# on which pip would quietly install an older Django.
+$(PY):
+	@set -e; found=""; \
+	for cand in python3 python3.13 python3.12 python3.14; do \
+	  if command -v $$cand >/dev/null 2>&1 && $$cand -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then found=$$cand; break; fi; \
+	done; \
+	if [ -z "$$found" ]; then \
+	  echo "Python 3.12 or newer is needed (found: $$(python3 --version 2>&1))."; \
+	  echo "Install it (e.g. 'pyenv install 3.13') and run make again."; exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$($$found --version)"; \
+	$$found -m venv $(VENV)
+
+# XStatic-Bootstrap ships only as an sdist whose setup imports pkg_resources,
+# which current setuptools no longer has: build it against setuptools<81.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check "setuptools>=69,<81" wheel
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-build-isolation "XStatic-Bootstrap>=5.3,<5.4"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@$(PY) -c 'import django, sys; v = django.VERSION; sys.exit(0 if v[:2] == (6, 1) else "Django 6.1 expected, found %s" % django.get_version())'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=1 $(PY) manage.py load_starter_library
+	DJANGO_DEBUG=1 $(PY) manage.py ensure_demo_staff
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations: $(STAMP)
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations
+
+clean:
+	rm -rf $(VENV) data staticfiles

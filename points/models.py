@@ -1,0 +1,387 @@
+"""The pressure-point library: points, how to find and work them, routines.
+
+Map positions follow the reference's frame: y runs from 0 at the crown to 1
+at the soles, x from 0 to 1 with 0.5 on the midline, and the frame is half as
+wide as it is tall. Paired points store the smaller x (the client's left in
+the back view, their right in the front view); the other side mirrors it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q, Sum
+from django.urls import reverse
+
+UNIT = [MinValueValidator(0), MaxValueValidator(1)]
+
+
+class BodyRegion(models.Model):
+    """Where it hurts: a region clients pick on the body map or from a list."""
+
+    class View(models.TextChoices):
+        BACK = "back", "Back of the body"
+        FRONT = "front", "Front of the body"
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    blurb = models.CharField(max_length=200, blank=True, help_text="One line shown on the region card.")
+    view = models.CharField(max_length=5, choices=View, default=View.BACK)
+    # The clickable area on the body map: an ellipse in the same frame as points.
+    map_x = models.DecimalField(max_digits=4, decimal_places=3, validators=UNIT)
+    map_y = models.DecimalField(max_digits=4, decimal_places=3, validators=UNIT)
+    map_rx = models.DecimalField(max_digits=4, decimal_places=3, validators=UNIT)
+    map_ry = models.DecimalField(max_digits=4, decimal_places=3, validators=UNIT)
+    map_paired = models.BooleanField(
+        default=False, help_text="Draw the area on both sides (hands, legs, feet)."
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(map_x__gte=0, map_x__lte=1, map_y__gte=0, map_y__lte=1),
+                name="region_map_inside_frame",
+            ),
+            models.CheckConstraint(
+                condition=Q(map_rx__gt=0, map_ry__gt=0), name="region_map_has_size"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("points:library") + f"?region={self.slug}"
+
+
+class Concern(models.Model):
+    """A complaint a client searches for: low back pain, headache, poor sleep."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    blurb = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tool(models.Model):
+    """What does the pressing: thumb, knuckle, massage ball, foam roller."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PointQuerySet(models.QuerySet):
+    def published(self) -> PointQuerySet:
+        return self.filter(published=True)
+
+    def for_listing(self) -> PointQuerySet:
+        # One query for the points plus one per prefetch, however many points.
+        return self.select_related("region").prefetch_related("concerns", "cautions")
+
+
+class Point(models.Model):
+    class SelfCare(models.TextChoices):
+        SELF = "self", "Easy to do on yourself"
+        TOOL = "tool", "On yourself with a ball or roller"
+        PARTNER = "partner", "Best done by a partner or therapist"
+
+    class View(models.TextChoices):
+        BACK = "back", "Back"
+        FRONT = "front", "Front"
+
+    class Detail(models.TextChoices):
+        NONE = "", "No close-up"
+        HAND = "hand", "Hand"
+        FOOT = "foot", "Foot"
+        HEAD = "head", "Head"
+
+    code = models.CharField(
+        max_length=12, unique=True, help_text="Standard code, e.g. BL23 or EX-HN3."
+    )
+    slug = models.SlugField(max_length=80, unique=True)
+    pinyin_name = models.CharField(max_length=60)
+    english_name = models.CharField(max_length=80)
+    meridian = models.CharField(max_length=40, blank=True)
+    region = models.ForeignKey(BodyRegion, on_delete=models.PROTECT, related_name="points")
+    concerns = models.ManyToManyField(Concern, related_name="points", blank=True)
+    summary = models.CharField(max_length=240, help_text="One or two sentences for lists.")
+    uses = models.TextField(help_text="What people press it for, in plain words.")
+    self_care = models.CharField(max_length=8, choices=SelfCare, default=SelfCare.SELF)
+    related = models.ManyToManyField("self", blank=True)
+
+    view = models.CharField(max_length=5, choices=View, default=View.BACK)
+    paired = models.BooleanField(
+        default=False, help_text="Found on both sides of the body (store the left-hand x)."
+    )
+    map_x = models.DecimalField(max_digits=4, decimal_places=3, validators=UNIT)
+    map_y = models.DecimalField(max_digits=4, decimal_places=3, validators=UNIT)
+    detail = models.CharField(max_length=4, choices=Detail, default=Detail.NONE, blank=True)
+    detail_x = models.DecimalField(
+        max_digits=4, decimal_places=3, validators=UNIT, null=True, blank=True
+    )
+    detail_y = models.DecimalField(
+        max_digits=4, decimal_places=3, validators=UNIT, null=True, blank=True
+    )
+
+    published = models.BooleanField(default=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = PointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(map_x__gte=0, map_x__lte=1, map_y__gte=0, map_y__lte=1),
+                name="point_map_inside_frame",
+                violation_error_message="The map position must lie inside the outline (0 to 1).",
+            ),
+            models.CheckConstraint(
+                condition=Q(paired=False) | Q(map_x__lt=Decimal("0.5")),
+                name="paired_point_stores_left_side",
+                violation_error_message="A paired point stores the left-hand side (x below 0.5).",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(detail="", detail_x__isnull=True, detail_y__isnull=True)
+                    | (
+                        ~Q(detail="")
+                        & Q(detail_x__gte=0, detail_x__lte=1, detail_y__gte=0, detail_y__lte=1)
+                    )
+                ),
+                name="point_detail_position_matches_view",
+                violation_error_message=(
+                    "A close-up needs a position inside it (0 to 1); no close-up, no position."
+                ),
+            ),
+        ]
+        # The library filters published points by region; code and slug are
+        # already indexed by their unique constraints.
+        indexes = [models.Index(fields=["published", "region"], name="point_published_region")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.english_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("points:detail", args=[self.slug])
+
+    @property
+    def names(self) -> str:
+        return f"{self.code} · {self.pinyin_name} · {self.english_name}"
+
+    def caution_kinds(self) -> set[str]:
+        return {c.kind for c in self.cautions.all()}
+
+    @property
+    def avoid_in_pregnancy(self) -> bool:
+        return Caution.Kind.PREGNANCY in self.caution_kinds()
+
+
+class LocatingStep(models.Model):
+    """One step of finding the point, in order."""
+
+    point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="locating_steps")
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["point", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["point", "position"], name="one_locating_step_per_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.text}"
+
+
+class TechniqueStep(models.Model):
+    """One numbered step of working the point: what to do, how hard, how long."""
+
+    class Pressure(models.TextChoices):
+        LIGHT = "light", "Light"
+        MODERATE = "moderate", "Moderate"
+        FIRM = "firm", "Firm"
+
+    class Motion(models.TextChoices):
+        HOLD = "hold", "Steady hold"
+        CIRCLE = "circle", "Small circles"
+        BACK_AND_FORTH = "back-and-forth", "Back and forth"
+        KNEAD = "knead", "Kneading"
+        GLIDE = "glide", "Gliding strokes"
+        STROKE = "stroke", "Light stroking"
+        FRICTION = "friction", "Friction"
+        COMPRESSION = "compression", "Press and release"
+        TAP = "tap", "Light tapping"
+        SQUEEZE = "squeeze", "Squeeze"
+
+    class Side(models.TextChoices):
+        MIDLINE = "midline", "On the midline"
+        BOTH = "both", "Both sides at once"
+        EACH = "each", "One side, then the other"
+        LEFT = "left", "Left side"
+        RIGHT = "right", "Right side"
+
+    point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="technique_steps")
+    position = models.PositiveSmallIntegerField()
+    instruction = models.CharField(max_length=400)
+    pressure = models.CharField(max_length=8, choices=Pressure, default=Pressure.LIGHT)
+    motion = models.CharField(max_length=16, choices=Motion, default=Motion.HOLD)
+    duration_seconds = models.PositiveIntegerField(
+        help_text="How long this step lasts (per side, for one side then the other)."
+    )
+    tool = models.ForeignKey(Tool, on_delete=models.PROTECT, null=True, blank=True)
+    side = models.CharField(max_length=8, choices=Side, default=Side.MIDLINE)
+
+    class Meta:
+        ordering = ["point", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "position"], name="one_technique_step_per_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_seconds__gt=0, duration_seconds__lte=1800),
+                name="technique_step_duration_positive",
+                violation_error_message="A step lasts between 1 second and 30 minutes.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.instruction}"
+
+
+class Caution(models.Model):
+    """A caution in plain words, tagged with a kind that screening can act on."""
+
+    class Kind(models.TextChoices):
+        PREGNANCY = "pregnancy", "Avoid in pregnancy"
+        VEINS = "veins", "Varicose veins or clots"
+        NERVE_ARTERY = "nerve-artery", "Nerve or artery beneath"
+        BONE = "bone", "Spine or fragile bones"
+        SKIN = "skin", "Broken or irritated skin"
+        IMPLANT = "implant", "Joint replacement or implant"
+        OTHER = "other", "General care"
+
+    point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="cautions")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=16, choices=Kind, default=Kind.OTHER)
+    text = models.CharField(max_length=400)
+
+    class Meta:
+        ordering = ["point", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text}"
+
+
+def image_upload_to(instance: models.Model, filename: str) -> str:
+    # Never trust the uploaded name: a random one, with the verified format's suffix.
+    suffix = PurePath(filename).suffix.lower()
+    return f"points/{uuid.uuid4().hex}{suffix}"
+
+
+class PointImage(models.Model):
+    """An illustration or photo staff add beside the drawn diagram."""
+
+    point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="images")
+    position = models.PositiveSmallIntegerField(default=0)
+    image = models.ImageField(upload_to=image_upload_to, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    web = models.ImageField(upload_to=image_upload_to, editable=False, blank=True)
+    alt_text = models.CharField(
+        max_length=200, help_text="Describe what the picture shows for people who cannot see it."
+    )
+    caption = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["point", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+    @property
+    def display_url(self) -> str:
+        return (self.web or self.image).url
+
+
+class RoutineQuerySet(models.QuerySet):
+    def published(self) -> RoutineQuerySet:
+        return self.filter(published=True)
+
+    def with_total(self) -> RoutineQuerySet:
+        return self.annotate(total_seconds=Sum("steps__duration_seconds"))
+
+
+class Routine(models.Model):
+    """Points strung together in order, each with its own time."""
+
+    title = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    summary = models.CharField(max_length=240)
+    introduction = models.TextField(blank=True)
+    region = models.ForeignKey(
+        BodyRegion, on_delete=models.PROTECT, null=True, blank=True, related_name="routines"
+    )
+    concerns = models.ManyToManyField(Concern, related_name="routines", blank=True)
+    published = models.BooleanField(default=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = RoutineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("points:routine", args=[self.slug])
+
+    def total_duration_seconds(self) -> int:
+        total = getattr(self, "total_seconds", None)
+        if total is None:
+            total = sum(step.duration_seconds for step in self.steps.all())
+        return total or 0
+
+
+class RoutineStep(models.Model):
+    routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    point = models.ForeignKey(Point, on_delete=models.PROTECT, related_name="routine_steps")
+    duration_seconds = models.PositiveIntegerField(help_text="Time on this point, both sides included.")
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["routine", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["routine", "position"], name="one_routine_step_per_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_seconds__gt=0, duration_seconds__lte=1800),
+                name="routine_step_duration_positive",
+                violation_error_message="A step lasts between 1 second and 30 minutes.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.point.code}"

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from points import views
+
+app_name = "points"
+
+urlpatterns = [
+    path("", views.library, name="library"),
+    path("routines/<slug:slug>/", views.routine_detail, name="routine"),
+    path("<slug:slug>/", views.point_detail, name="detail"),
+]

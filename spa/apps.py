@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SpaConfig(AppConfig):
+    name = "spa"
+    verbose_name = "Spa site"

@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def spa(request: HttpRequest) -> dict:
+    """The spa's identity, for the header, footer and contact lines."""
+    return {
+        "spa": {
+            "name": settings.SPA_NAME,
+            "address": settings.SPA_ADDRESS,
+            "phone": settings.SPA_PHONE,
+            "email": settings.SPA_EMAIL,
+            "opening_hours": settings.SPA_OPENING_HOURS,
+        }
+    }
