@@ -37,8 +37,9 @@ run: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py ensure_demo_staff
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite runs with DEBUG off, as production does; it needs some secret key.
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-not-secret-$$RANDOM$$RANDOM} $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

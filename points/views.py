@@ -1,13 +1,87 @@
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from points import diagrams
+from points.forms import LibraryFilterForm
+from points.models import BodyRegion, Point, Routine, RoutineStep, TechniqueStep
+
+PAGE_SIZE = 12
 
 
+def _can_preview(request: HttpRequest) -> bool:
+    # Editors see drafts (with a banner) so "view on site" works before publishing.
+    return request.user.has_perm("points.change_point")
+
+
+@require_safe
 def library(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("library")
+    form = LibraryFilterForm(request.GET or None)
+    points = Point.objects.published().for_listing()
+    routines = Routine.objects.published().with_total().select_related("region")
+    if form.is_bound:
+        form.is_valid()  # Errors show beside the fields; valid filters still apply.
+        points = form.filter_points(points)
+        routines = form.filter_routines(routines)
+    page = Paginator(points, PAGE_SIZE).get_page(request.GET.get("page"))
+    selected_region = form.cleaned_value("region")
+    regions = list(BodyRegion.objects.all())
+    return render(
+        request,
+        "points/library.html",
+        {
+            "form": form,
+            "page": page,
+            "routines": routines,
+            "regions": regions,
+            "selected_region": selected_region,
+            "body_map": diagrams.body_map(regions, getattr(selected_region, "slug", None)),
+            "querystring_without_page": form.querystring_without_page(),
+        },
+    )
 
 
+@require_safe
 def point_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return HttpResponse(slug)
+    visible = Point.objects.all() if _can_preview(request) else Point.objects.published()
+    point = get_object_or_404(
+        visible.select_related("region").prefetch_related(
+            "locating_steps",
+            Prefetch("technique_steps", TechniqueStep.objects.select_related("tool")),
+            "cautions",
+            "images",
+            "concerns",
+            Prefetch("related", Point.objects.published().select_related("region")),
+        ),
+        slug=slug,
+    )
+    routines = Routine.objects.published().filter(steps__point=point).distinct()
+    return render(
+        request,
+        "points/detail.html",
+        {
+            "point": point,
+            "diagram": diagrams.point_diagram(point),
+            "detail_diagram": diagrams.point_detail(point),
+            "routines": routines,
+            "total_seconds": sum(s.duration_seconds for s in point.technique_steps.all()),
+        },
+    )
 
 
+@require_safe
 def routine_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return HttpResponse(slug)
+    visible = Routine.objects.all() if _can_preview(request) else Routine.objects.published()
+    steps = RoutineStep.objects.select_related("point__region").prefetch_related("point__cautions")
+    routine = get_object_or_404(
+        visible.select_related("region").prefetch_related(Prefetch("steps", steps), "concerns"),
+        slug=slug,
+    )
+    pregnancy_points = [s.point.code for s in routine.steps.all() if s.point.avoid_in_pregnancy]
+    return render(
+        request,
+        "points/routine.html",
+        {"routine": routine, "pregnancy_points": pregnancy_points},
+    )

@@ -4,6 +4,7 @@ Every variable is listed in README.md. Development defaults are safe; with
 DEBUG off the site refuses to start without a real secret key.
 """
 
+import os
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -96,7 +97,10 @@ else:
             # IMMEDIATE takes the write lock up front, so concurrent writers
             # wait their turn instead of failing with "database is locked".
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
-            "TEST": {"NAME": DATA_DIR / "test.sqlite3"},
+            # A file, not shared memory: threads in the concurrency tests must
+            # see each other's commits. One file per process, so parallel runs
+            # on one machine do not trample each other.
+            "TEST": {"NAME": DATA_DIR / f"test-{os.getpid()}.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -123,7 +127,9 @@ USE_TZ = True
 
 # --- Static and media files -----------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("SPA_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# WhiteNoise scans this folder at start-up and warns when it is missing.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Bootstrap's files come from the XStatic-Bootstrap package.

@@ -1,13 +1,27 @@
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from points import diagrams
+from points.models import BodyRegion, Routine
+
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    regions = list(
+        BodyRegion.objects.annotate(
+            point_count=Count("points", filter=Q(points__published=True))
+        ).filter(point_count__gt=0)
+    )
+    routines = Routine.objects.published().with_total()[:4]
+    return render(
+        request,
+        "home.html",
+        {"regions": regions, "routines": routines, "body_map": diagrams.body_map(regions, None)},
+    )
 
 
 @never_cache

@@ -1,0 +1,796 @@
+"""Body diagrams drawn as inline SVG: where a point is, and the clickable body map.
+
+The drawing functions take plain values and return SVG markup strings; the
+three wrappers at the bottom take model instances and return safe strings for
+templates. Everything is drawn in the map frame of ``points.models``: a
+viewBox 500 wide and 1000 tall, so a position (x, y) lands at (x*500, y*1000).
+Close-ups (hand, foot, head) have their own 0 0 400 400 frame.
+
+The site's Content-Security-Policy forbids inline styles, so the markup uses
+presentation attributes (fill, stroke, opacity) for the look it needs on its
+own and CSS classes (``static/css/diagrams.css``) for hover, focus and the
+selected region. Never add ``style`` attributes or ``<style>`` elements here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+WIDTH = 500
+HEIGHT = 1000
+DETAIL_SIZE = 400
+VIEWS = ("back", "front")
+DETAIL_KINDS = ("hand", "foot", "head")
+
+# A calm palette; diagrams.css can override any of it through the classes.
+OUTLINE = "#6b5b4e"
+BODY_FILL = "#f6efe8"
+HINT = "#8a7a6c"
+MARKER = "#b3261e"
+REGION = "#2a7f7a"
+
+# Where the standard points sit on the close-ups, in each close-up's own 0..1
+# frame, for whoever enters detail_x / detail_y. Palm-side points (PC6, HT7)
+# are drawn on the same outline seen from the palm (front=True): with the
+# thumb on the viewer's left that is a left palm, so the little-finger side,
+# where HT7 lies, is on the right.
+DETAIL_LANDMARKS: dict[str, dict[str, tuple[float, float]]] = {
+    "hand": {"LI4": (0.34, 0.615), "SI3": (0.675, 0.54), "PC6": (0.5, 0.95), "HT7": (0.63, 0.765)},
+    "foot": {"LR3": (0.405, 0.6), "BL67": (0.74, 0.4)},
+    "head": {"GV20": (0.5, 0.06), "GB20": (0.4, 0.76), "BL10": (0.44, 0.82), "EX-HN3": (0.5, 0.4)},
+}
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A point to mark, in the map frame; paired points mirror at 1 - x."""
+
+    x: float
+    y: float
+    label: str
+    paired: bool = False
+
+
+@dataclass(frozen=True)
+class RegionArea:
+    """A clickable ellipse on the body map, in the map frame (rx in x units)."""
+
+    slug: str
+    name: str
+    view: str
+    x: float
+    y: float
+    rx: float
+    ry: float
+    paired: bool = False
+
+
+# --- Numbers and paths --------------------------------------------------------
+
+
+def _n(value: float) -> str:
+    """A coordinate as short text: 185.0 -> "185", 12.345 -> "12.35"."""
+    text = f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+# A point of an outline: (x, y) or (x, y, True) where the outline turns a corner.
+Pt = tuple[float, float] | tuple[float, float, bool]
+
+
+def _is_corner(p: Pt) -> bool:
+    return len(p) > 2 and bool(p[2])
+
+
+def _smooth_path(points: Sequence[Pt], *, closed: bool = False) -> str:
+    """A Catmull-Rom curve through the points as cubic Béziers (corners stay sharp)."""
+    count = len(points)
+    if count < 2:
+        return ""
+    d = [f"M{_n(points[0][0])} {_n(points[0][1])}"]
+    last = count if closed else count - 1
+    for i in range(last):
+        p1, p2 = points[i], points[(i + 1) % count]
+        if closed:
+            p0, p3 = points[(i - 1) % count], points[(i + 2) % count]
+        else:
+            p0 = points[i - 1] if i > 0 else p1
+            p3 = points[i + 2] if i + 2 < count else p2
+        if _is_corner(p1):
+            p0 = p1
+        if _is_corner(p2):
+            p3 = p2
+        c1 = (p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6)
+        c2 = (p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6)
+        d.append(
+            f"C{_n(c1[0])} {_n(c1[1])} {_n(c2[0])} {_n(c2[1])} {_n(p2[0])} {_n(p2[1])}"
+        )
+    if closed:
+        d.append("Z")
+    return " ".join(d)
+
+
+def _mirror(points: Iterable[Pt], width: float = WIDTH) -> list[Pt]:
+    return [(width - p[0], p[1], *p[2:]) for p in points]
+
+
+def _symmetric_outline(left: Sequence[Pt], width: float = WIDTH) -> str:
+    """A closed outline from its left half, drawn from the top centre down to
+    the bottom centre; the right half is the mirror image."""
+    right = _mirror(reversed(left[1:-1]), width)
+    return _smooth_path([*left, *right], closed=True)
+
+
+def _both_sides(points: Sequence[Pt], width: float = WIDTH) -> list[str]:
+    return [_smooth_path(points), _smooth_path(_mirror(points, width))]
+
+
+# --- The standing figure -----------------------------------------------------
+# The left half of the silhouette (the viewer's left), crown to crotch. Heights
+# follow Drillis-Contini: chin .13, acromion .18, elbow .37, wrist .51,
+# trochanter .47, crotch .53, knee .71, ankle .95.
+
+_HEAD_AND_ARM: list[Pt] = [
+    (250, 0),
+    (226, 5),
+    (211, 20),
+    (205, 40),
+    (204, 52),
+    (198, 51),
+    (196, 62),
+    (198, 76),
+    (205, 86),
+    (209, 98),
+    (217, 112),
+    (227, 121),
+    (228, 131),
+    (225, 142),
+    (212, 152),
+    (186, 160),
+    (158, 168),
+    (137, 177),
+    (122, 189),
+    (114, 208),
+    (111, 240),
+    (108, 275),
+    (104, 315),
+    (101, 350),
+    (100, 375),
+    (103, 410),
+    (108, 448),
+    (113, 484),
+    (117, 512),
+    # The hand, palm forward: the thumb lies a little away from the fingers.
+    (113, 526),
+    (108, 542),
+    (105, 557),
+    (105, 567),
+    (109, 573),
+    (115, 572),
+    (119, 566, True),
+    (120, 576),
+    (122, 592),
+    (126, 606),
+    (134, 614),
+    (143, 612),
+    (150, 601),
+    (154, 582),
+    (155, 558),
+    (154, 534),
+    (152, 514),
+    (149, 482),
+    (146, 444),
+    (146, 406),
+    (148, 372),
+    (151, 335),
+    (155, 292),
+    (161, 252, True),
+    # Down the side of the torso.
+    (165, 280),
+    (169, 312),
+    (174, 345),
+    (177, 375),
+    (175, 405),
+    (169, 435),
+    (163, 465),
+    (162, 500),
+    (165, 545),
+    (168, 600),
+    (171, 660),
+    (172, 705),
+    (168, 742),
+    (165, 790),
+    (170, 840),
+    (179, 890),
+    (185, 928),
+]
+
+_INNER_LEG: list[Pt] = [
+    (225, 928),
+    (224, 890),
+    (230, 840),
+    (234, 790),
+    (231, 745),
+    (229, 712),
+    (231, 670),
+    (237, 610),
+    (243, 560),
+    (248, 534, True),
+    (250, 532, True),
+]
+
+# Seen from behind: the heel, with the ankle bones either side.
+_BACK_FOOT: list[Pt] = [
+    (181, 948),
+    (184, 964),
+    (182, 982),
+    (187, 995),
+    (203, 1000),
+    (219, 996),
+    (226, 984),
+    (225, 964),
+    (228, 946),
+]
+
+# Seen from the front: the top of the foot, foreshortened, toes at the bottom.
+_FRONT_FOOT: list[Pt] = [
+    (181, 948),
+    (176, 962),
+    (168, 977),
+    (162, 989),
+    (164, 997),
+    (174, 1000),
+    (200, 1001),
+    (224, 1000),
+    (234, 995),
+    (235, 982),
+    (231, 962),
+    (228, 946),
+]
+
+FIGURE_OUTLINE = {
+    "back": _symmetric_outline([*_HEAD_AND_ARM, *_BACK_FOOT, *_INNER_LEG]),
+    "front": _symmetric_outline([*_HEAD_AND_ARM, *_FRONT_FOOT, *_INNER_LEG]),
+}
+
+# Faint lines inside the outline that tell the views apart.
+_FINGERS: list[list[Pt]] = [
+    [(129, 586), (129, 610)],
+    [(138, 585), (138, 613)],
+    [(147, 583), (148, 607)],
+]
+
+_BACK_HINTS: list[list[Pt]] = [
+    # Shoulder blade: inner border, tip, outer border, and its spine.
+    [(214, 190), (213, 230), (208, 268), (200, 292), (190, 283), (174, 252), (160, 222), (150, 200)],
+    [(214, 206), (190, 197), (162, 189), (140, 184)],
+    # Buttock fold and the back of the knee.
+    [(246, 528), (226, 532), (200, 530), (178, 520)],
+    [(186, 712), (201, 716), (216, 712)],
+    *_FINGERS,
+]
+
+_FRONT_HINTS: list[list[Pt]] = [
+    # Collarbone, chest line, knee cap and toes.
+    [(236, 156), (214, 161), (188, 164), (158, 172)],
+    [(178, 255), (200, 268), (228, 266), (244, 258)],
+    [(188, 700), (192, 690), (201, 686), (210, 690), (214, 700), (210, 720), (201, 726), (192, 720), (188, 700)],
+    [(214, 988), (214, 1000)],
+    [(204, 990), (203, 1000)],
+    [(194, 989), (192, 1000)],
+    [(184, 987), (181, 999)],
+    *_FINGERS,
+]
+
+
+def _hint_paths(lines: list[list[Pt]]) -> str:
+    d = " ".join(path for line in lines for path in _both_sides(line))
+    return (
+        f'<path class="figure-hint" d="{d}" fill="none" stroke="{HINT}" stroke-width="1.5" '
+        'stroke-linecap="round" stroke-linejoin="round" opacity="0.45"/>'
+    )
+
+
+def _figure_body(view: str) -> str:
+    """The outline of one view plus its inner hints, in the 500 x 1000 frame."""
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
+    parts = [
+        f'<path class="figure-outline" d="{FIGURE_OUTLINE[view]}" fill="{BODY_FILL}" '
+        f'stroke="{OUTLINE}" stroke-width="3" stroke-linejoin="round"/>'
+    ]
+    if view == "back":
+        parts.append(_hint_paths(_BACK_HINTS))
+        # The spine, from the neck to the top of the buttock cleft.
+        parts.append(
+            f'<path class="figure-spine" d="M250 150 L250 470" fill="none" stroke="{HINT}" '
+            'stroke-width="2" stroke-dasharray="3 7" stroke-linecap="round" opacity="0.55"/>'
+        )
+        parts.append(
+            f'<path class="figure-hint" d="M250 478 L250 528" fill="none" stroke="{HINT}" '
+            'stroke-width="1.5" stroke-linecap="round" opacity="0.45"/>'
+        )
+    else:
+        parts.append(_hint_paths(_FRONT_HINTS))
+        parts.append(
+            f'<path class="figure-midline" d="M250 150 L250 520" fill="none" stroke="{HINT}" '
+            'stroke-width="1.5" stroke-dasharray="2 8" stroke-linecap="round" opacity="0.4"/>'
+        )
+        # Eyebrows and the navel, so the front reads as a face and a front.
+        brows = " ".join(_both_sides([(219, 50), (228, 46), (240, 48)]))
+        parts.append(
+            f'<path class="figure-hint" d="{brows}" fill="none" stroke="{HINT}" '
+            'stroke-width="2" stroke-linecap="round" opacity="0.45"/>'
+        )
+        parts.append(
+            f'<circle class="figure-hint" cx="250" cy="392" r="2.5" fill="{HINT}" opacity="0.45"/>'
+        )
+    return "".join(parts)
+
+
+# --- Markers and the SVG wrapper ---------------------------------------------
+
+
+def _marker(cx: float, cy: float, label: str, *, scale: float = 1.0) -> str:
+    return (
+        f'<g class="marker"><title>{escape(label)}</title>'
+        f'<circle class="marker-halo" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(15 * scale)}" '
+        f'fill="{MARKER}" opacity="0.22"/>'
+        f'<circle class="marker-dot" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(7 * scale)}" '
+        f'fill="{MARKER}" stroke="#ffffff" stroke-width="{_n(2.5 * scale)}"/></g>'
+    )
+
+
+def _marker_positions(marker: Marker) -> list[tuple[float, float]]:
+    x, y = float(marker.x), float(marker.y)
+    spots = [(x, y)]
+    if marker.paired and abs(x - 0.5) > 1e-6:
+        spots.append((1 - x, y))
+    return spots
+
+
+def _svg(
+    *,
+    view_box: str,
+    css_class: str,
+    id_prefix: str,
+    title: str,
+    desc: str,
+    body: str,
+    role: str = "img",
+) -> str:
+    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view_box}" '
+        f'class="{css_class}" id="{escape(id_prefix)}" role="{role}" '
+        f'aria-labelledby="{escape(title_id)}" aria-describedby="{escape(desc_id)}" '
+        'preserveAspectRatio="xMidYMid meet">'
+        f'<title id="{escape(title_id)}">{escape(title)}</title>'
+        f'<desc id="{escape(desc_id)}">{escape(desc)}</desc>'
+        f"{body}</svg>"
+    )
+
+
+# Room around the frame so the crown, soles and halos are not clipped.
+_PAD = 20
+
+
+def figure_svg(
+    view: str,
+    markers: Sequence[Marker],
+    *,
+    title: str,
+    desc: str,
+    id_prefix: str = "figure",
+) -> str:
+    """A standing figure seen from the back or front, with the markers on it.
+
+    Marker positions are in the map frame: (x, y) lands at (x*500, y*1000);
+    a paired marker is drawn again at 1 - x. ``id_prefix`` must be unique on
+    the page (it names the svg and its title and desc).
+    """
+    dots = "".join(
+        _marker(x * WIDTH, y * HEIGHT, m.label) for m in markers for x, y in _marker_positions(m)
+    )
+    body = f'<g class="figure figure-{view}">{_figure_body(view)}</g><g class="markers">{dots}</g>'
+    return _svg(
+        view_box=f"{-_PAD} {-_PAD} {WIDTH + 2 * _PAD} {HEIGHT + 2 * _PAD}",
+        css_class=f"body-diagram body-diagram-{view}",
+        id_prefix=id_prefix,
+        title=title,
+        desc=desc,
+        body=body,
+    )
+
+
+# --- Close-ups ---------------------------------------------------------------
+# Each in a 400 x 400 frame, drawn as the left half of a symmetric outline
+# where the shape allows it.
+
+_S = DETAIL_SIZE
+
+# The back of the right hand, fingers up, thumb on the viewer's left, with the
+# start of the forearm at the bottom; the wrist crease is at y 305.
+_HAND_OUTLINE = _smooth_path(
+    [
+        (134, 400),
+        (137, 350),
+        (140, 305),
+        # The thumb, out to the left and up.
+        (120, 284),
+        (94, 258),
+        (70, 228),
+        (55, 202),
+        (50, 184),
+        (56, 170),
+        (70, 168),
+        (84, 180),
+        (100, 198),
+        (115, 212),
+        (128, 216, True),
+        # Index finger.
+        (127, 160),
+        (127, 100),
+        (129, 66),
+        (135, 52),
+        (145, 47),
+        (155, 52),
+        (160, 68),
+        (161, 110),
+        (162, 166, True),
+        # Middle finger.
+        (164, 110),
+        (165, 54),
+        (170, 34),
+        (181, 25),
+        (192, 28),
+        (199, 42),
+        (201, 100),
+        (202, 160, True),
+        # Ring finger.
+        (205, 110),
+        (207, 66),
+        (213, 50),
+        (223, 44),
+        (233, 49),
+        (238, 64),
+        (239, 110),
+        (240, 168, True),
+        # Little finger.
+        (243, 130),
+        (246, 104),
+        (252, 91),
+        (261, 87),
+        (269, 92),
+        (273, 106),
+        (274, 150),
+        (274, 200),
+        (271, 245),
+        (265, 280),
+        (260, 305),
+        (263, 350),
+        (266, 400),
+    ]
+)
+_HAND_BACK_HINTS = [
+    # Knuckles, the tendons fanning to the fingers, and the nails.
+    [(132, 196), (150, 190), (168, 186)],
+    [(176, 184), (196, 183), (212, 186)],
+    [(218, 188), (236, 192), (250, 198)],
+    [(152, 292), (145, 210), (144, 150)],
+    [(186, 292), (183, 200), (182, 150)],
+    [(218, 292), (221, 200), (222, 150)],
+    [(246, 292), (256, 205), (258, 170)],
+    [(139, 66), (145, 58), (151, 66)],
+    [(177, 44), (183, 36), (189, 44)],
+    [(217, 62), (223, 56), (229, 62)],
+    [(255, 102), (260, 97), (265, 102)],
+]
+_HAND_PALM_HINTS = [
+    # Palm creases, the wrist crease and the two central forearm tendons.
+    [(130, 236), (170, 228), (212, 214), (262, 194)],
+    [(130, 262), (170, 248), (214, 238)],
+    [(156, 296), (158, 262), (166, 236), (184, 210)],
+    [(142, 306), (200, 312), (260, 306)],
+    [(186, 400), (190, 330)],
+    [(214, 400), (210, 330)],
+    [(134, 140), (156, 140)],
+    [(170, 120), (196, 120)],
+    [(210, 124), (234, 124)],
+    [(248, 150), (270, 150)],
+]
+
+# The top of the right foot, toes up, big toe on the viewer's left, ankle at
+# the bottom edge.
+_FOOT_OUTLINE = _smooth_path(
+    [
+        (152, 400),
+        (141, 380),
+        (132, 350),
+        (114, 300),
+        (101, 240),
+        (96, 190),
+        (97, 150),
+        # Big toe.
+        (100, 112),
+        (108, 84),
+        (123, 67),
+        (141, 63),
+        (157, 71),
+        (165, 92),
+        (167, 120, True),
+        # Second toe.
+        (172, 102),
+        (180, 90),
+        (192, 86),
+        (202, 94),
+        (206, 112),
+        (207, 132, True),
+        # Third toe.
+        (212, 116),
+        (220, 106),
+        (231, 106),
+        (239, 116),
+        (242, 132),
+        (243, 148, True),
+        # Fourth toe.
+        (247, 136),
+        (255, 128),
+        (265, 130),
+        (272, 141),
+        (274, 158, True),
+        # Little toe.
+        (278, 152),
+        (286, 148),
+        (295, 154),
+        (300, 168),
+        (300, 190),
+        (296, 232),
+        (286, 282),
+        (275, 330),
+        (268, 362),
+        (272, 384),
+        (258, 400),
+    ]
+)
+_FOOT_HINTS = [
+    # Toenails, the long tendons to the toes, the ankle bones.
+    [(120, 84), (132, 74), (146, 76), (154, 88)],
+    [(184, 100), (192, 94), (200, 100)],
+    [(222, 118), (230, 113), (237, 119)],
+    [(257, 140), (264, 136), (270, 142)],
+    [(286, 160), (292, 157), (296, 163)],
+    [(148, 360), (146, 260), (134, 150)],
+    [(182, 360), (184, 250), (188, 150)],
+    [(200, 360), (212, 250), (226, 165)],
+    [(218, 360), (238, 260), (258, 180)],
+    [(150, 396), (140, 380), (146, 364)],
+    [(256, 396), (266, 382), (262, 366)],
+]
+
+
+def _head_left(neck: float) -> list[Pt]:
+    return [
+        (200, 14),
+        (150, 22),
+        (112, 56),
+        (92, 110),
+        (88, 150),
+        # Ear.
+        (80, 148),
+        (72, 162),
+        (72, 190),
+        (78, 220),
+        (90, 234),
+        (96, 250),
+        (108, 280),
+        (126, 305),
+        (140, 322),
+        (146, 350),
+        (neck, 400, True),
+        (200, 400, True),
+    ]
+
+
+_HEAD_OUTLINE = _symmetric_outline(_head_left(144), width=_S)
+_HEAD_BACK_HINTS = [
+    # The base of the skull and the two neck muscles below it.
+    [(128, 280), (162, 294), (200, 298)],
+    [(180, 304), (176, 350), (176, 400)],
+    [(86, 170), (80, 190), (86, 212)],
+]
+_HEAD_FRONT_HINTS = [
+    [(150, 150), (166, 142), (186, 148)],
+    [(86, 170), (80, 190), (86, 212)],
+]
+
+_DETAILS = {"hand": _HAND_OUTLINE, "foot": _FOOT_OUTLINE, "head": _HEAD_OUTLINE}
+
+
+def _detail_caption(kind: str, front: bool) -> str:
+    if kind == "hand":
+        return "Palm side" if front else "Back of the hand"
+    if kind == "foot":
+        return "Top of the foot"
+    return "Face side" if front else "Back of the head"
+
+
+def _detail_hints(kind: str, front: bool) -> str:
+    if kind == "hand":
+        d = " ".join(_smooth_path(line) for line in (_HAND_PALM_HINTS if front else _HAND_BACK_HINTS))
+    elif kind == "foot":
+        d = " ".join(_smooth_path(line) for line in _FOOT_HINTS)
+    else:
+        lines = _HEAD_FRONT_HINTS if front else _HEAD_BACK_HINTS
+        d = " ".join(path for line in lines for path in _both_sides(line, _S))
+    return (
+        f'<path class="figure-hint" d="{d}" fill="none" stroke="{HINT}" stroke-width="2" '
+        'stroke-linecap="round" stroke-linejoin="round" opacity="0.5"/>'
+    )
+
+
+def detail_svg(
+    kind: str,
+    x: float,
+    y: float,
+    *,
+    title: str,
+    desc: str,
+    front: bool = False,
+    paired: bool = False,
+    id_prefix: str = "detail",
+) -> str:
+    """A close-up (``hand``, ``foot`` or ``head``) with one point marked.
+
+    (x, y) is in the close-up's own 0..1 frame (see DETAIL_LANDMARKS).
+    ``front`` shows the palm side of the hand, or faint eyebrows on the head
+    for face-side points; the caption in the corner says which side is shown.
+    ``paired`` marks the mirror spot at 1 - x too (both sides of the head).
+    """
+    if kind not in DETAIL_KINDS:
+        raise ValueError(f"kind must be one of {DETAIL_KINDS}, not {kind!r}")
+    spots = _marker_positions(Marker(x, y, title, paired))
+    dots = "".join(_marker(sx * _S, sy * _S, title, scale=1.3) for sx, sy in spots)
+    caption = _detail_caption(kind, front)
+    body = (
+        f'<g class="detail detail-{kind}">'
+        f'<path class="figure-outline" d="{_DETAILS[kind]}" fill="{BODY_FILL}" stroke="{OUTLINE}" '
+        f'stroke-width="3" stroke-linejoin="round"/>{_detail_hints(kind, front)}</g>'
+        f'<g class="markers">{dots}</g>'
+        f'<text class="diagram-caption" x="{_S - 6}" y="24" text-anchor="end" '
+        f'font-size="17" fill="{OUTLINE}">{escape(caption)}</text>'
+    )
+    return _svg(
+        view_box=f"0 0 {_S} {_S}",
+        css_class=f"detail-diagram detail-diagram-{kind}",
+        id_prefix=id_prefix,
+        title=title,
+        desc=desc,
+        body=body,
+    )
+
+
+# --- The body map -------------------------------------------------------------
+
+_MAP_GAP = 60  # Between the two figures.
+_MAP_TOP = 60  # Room for the "Back" and "Front" labels.
+
+
+def body_map_svg(
+    regions: Sequence[RegionArea],
+    selected: str | None,
+    href: Callable[[str], str],
+    *,
+    id_prefix: str = "body-map",
+    title: str = "Body map: choose where it hurts",
+    desc: str = "The back and the front of the body side by side. "
+    "Each shaded area is a link to the points for that part of the body.",
+) -> str:
+    """Back and front views side by side; each region is a link wrapping its
+    ellipse (two when paired), and the ``selected`` slug gets ``is-selected``."""
+    offsets = {"back": 0, "front": WIDTH + _MAP_GAP}
+    figures = "".join(
+        f'<g class="figure figure-{view}" transform="translate({offset} {_MAP_TOP})">'
+        f"{_figure_body(view)}</g>"
+        f'<text class="body-map-label" x="{offset + WIDTH / 2:g}" y="{_MAP_TOP - 22}" '
+        f'text-anchor="middle" font-size="30" fill="{OUTLINE}">{view.title()}</text>'
+        for view, offset in offsets.items()
+    )
+    links = []
+    for region in regions:
+        if region.view not in offsets:
+            raise ValueError(f"region {region.slug!r} has unknown view {region.view!r}")
+        spots = _marker_positions(Marker(region.x, region.y, region.name, region.paired))
+        rx, ry = float(region.rx) * WIDTH, float(region.ry) * HEIGHT
+        ellipses = "".join(
+            f'<ellipse class="region-area" cx="{_n(offsets[region.view] + sx * WIDTH)}" '
+            f'cy="{_n(_MAP_TOP + sy * HEIGHT)}" rx="{_n(rx)}" ry="{_n(ry)}" fill="{REGION}" '
+            f'fill-opacity="0.18" stroke="{REGION}" stroke-width="2" stroke-opacity="0.6"/>'
+            for sx, sy in spots
+        )
+        selected_here = region.slug == selected
+        css = "region-link is-selected" if selected_here else "region-link"
+        current = ' aria-current="true"' if selected_here else ""
+        links.append(
+            f'<a class="{css}" href="{escape(href(region.slug))}" '
+            f'aria-label="{escape(region.name)}"{current}>'
+            f"<title>{escape(region.name)}</title>{ellipses}</a>"
+        )
+    body = f'{figures}<g class="regions">{"".join(links)}</g>'
+    return _svg(
+        view_box=f"{-_PAD} 0 {2 * WIDTH + _MAP_GAP + 2 * _PAD} {HEIGHT + _MAP_TOP + _PAD}",
+        css_class="body-map-svg",
+        id_prefix=id_prefix,
+        title=title,
+        desc=desc,
+        body=body,
+        role="group",
+    )
+
+
+# --- Model wrappers -------------------------------------------------------------
+
+
+def point_diagram(point) -> SafeString:
+    """The full-body diagram for a ``Point``, its spot marked (both sides if paired)."""
+    side = "back" if point.view == "back" else "front"
+    region = getattr(point.region, "name", "")
+    where = f" ({region.lower()})" if region else ""
+    sides = ", on both sides" if point.paired else ""
+    title = f"Where to find {point.code} {point.english_name}"
+    desc = (
+        f"An outline of a standing body seen from the {side}. "
+        f"A red dot marks {point.code}{where}{sides}."
+    )
+    marker = Marker(float(point.map_x), float(point.map_y), point.code, point.paired)
+    return mark_safe(  # noqa: S308 - every piece of text is escaped by figure_svg.
+        figure_svg(side, [marker], title=title, desc=desc, id_prefix=f"diagram-{point.slug}")
+    )
+
+
+def point_detail(point) -> SafeString | None:
+    """The close-up for a ``Point`` with ``detail`` set, else None."""
+    if not point.detail or point.detail_x is None or point.detail_y is None:
+        return None
+    front = point.view == "front"
+    caption = _detail_caption(point.detail, front).lower()
+    title = f"Close-up of {point.code}: {caption}"
+    desc = f"A close-up drawing ({caption}). A red dot marks {point.code} {point.english_name}."
+    return mark_safe(  # noqa: S308 - every piece of text is escaped by detail_svg.
+        detail_svg(
+            point.detail,
+            float(point.detail_x),
+            float(point.detail_y),
+            title=title,
+            desc=desc,
+            front=front,
+            paired=point.paired and point.detail == "head",
+            id_prefix=f"detail-{point.slug}",
+        )
+    )
+
+
+def body_map(regions: Iterable, selected_slug: str | None) -> SafeString:
+    """The clickable body map for ``BodyRegion`` rows (a queryset or a list)."""
+    areas = [
+        RegionArea(
+            slug=r.slug,
+            name=r.name,
+            view=r.view,
+            x=float(r.map_x),
+            y=float(r.map_y),
+            rx=float(r.map_rx),
+            ry=float(r.map_ry),
+            paired=r.map_paired,
+        )
+        for r in regions
+    ]
+    library = reverse("points:library")
+    return mark_safe(  # noqa: S308 - every piece of text is escaped by body_map_svg.
+        body_map_svg(areas, selected_slug, lambda slug: f"{library}?region={slug}")
+    )

@@ -1,0 +1,68 @@
+"""Demo staff logins for local development: an editor and an owner.
+
+Refuses to run with DEBUG off unless --force, so demo accounts with a known
+password never reach a production site by accident.
+"""
+
+import os
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from spa.roles import ensure_groups
+
+DEFAULT_PASSWORD = "spa-demo-2026!"  # noqa: S105 - a development-only demo login
+EDITOR_GROUP = "Content editors"
+
+
+class Command(BaseCommand):
+    help = "Create the demo staff accounts (demo-editor, demo-owner) for local development."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DEBUG off (never in production)."
+        )
+        parser.add_argument(
+            "--reset-password",
+            action="store_true",
+            help="Set the demo password again on accounts that already exist.",
+        )
+
+    def handle(self, *args, force: bool, reset_password: bool, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to create demo accounts with DEBUG off. "
+                "Set DJANGO_DEBUG=1 for local development, or pass --force."
+            )
+        password = os.environ.get("SPA_DEMO_PASSWORD") or DEFAULT_PASSWORD
+        groups = ensure_groups()
+
+        editor = self._ensure_user("demo-editor", password, reset_password, superuser=False)
+        editor.groups.add(groups[EDITOR_GROUP])
+        self._ensure_user("demo-owner", password, reset_password, superuser=True)
+
+        port = os.environ.get("PORT") or "8000"
+        self.stdout.write(f"Admin: http://127.0.0.1:{port}/{settings.ADMIN_URL}")
+        self.stdout.write(f"  content editor: demo-editor / {password}")
+        self.stdout.write(f"  owner:          demo-owner / {password}")
+
+    def _ensure_user(self, username: str, password: str, reset_password: bool, *, superuser: bool):
+        user, created = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={
+                "email": f"{username}@example.com",
+                "is_staff": True,
+                "is_superuser": superuser,
+            },
+        )
+        if created or reset_password:
+            user.set_password(password)
+            user.save()
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"{username}: created"))
+        elif reset_password:
+            self.stdout.write(f"{username}: exists, password reset")
+        else:
+            self.stdout.write(f"{username}: exists, password unchanged (--reset-password sets it)")
+        return user

@@ -1,0 +1,130 @@
+"""Shared fixtures: personas, test-wide settings, and the browser set-up.
+
+Personas (see DESIGN.md): anonymous visitor, client, content editor,
+therapist, owner. Each persona is a logged-in Django test client.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+# Playwright's sync API runs an event loop in the main thread; without this
+# every ORM call inside a test that uses `page` raises SynchronousOnlyOperation.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings(tmp_path_factory):
+    # Session-wide, so live_server is built with it (a function-scoped
+    # override is too late: the SSL redirect would already have been read).
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("media")
+    with override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+            },
+        },
+        MEDIA_ROOT=str(media),
+        SECURE_SSL_REDIRECT=False,
+        SECURE_HSTS_SECONDS=0,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        ALLOWED_HOSTS=["testserver", "localhost", "127.0.0.1"],
+        MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}},
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    ):
+        yield
+    shutil.rmtree(media, ignore_errors=True)
+
+
+# --- Personas ---------------------------------------------------------------
+
+
+def _login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def anonymous() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def client_user(db):
+    return get_user_model().objects.create_user("casey", "casey@example.com", "pw-casey-123456")
+
+
+@pytest.fixture
+def content_editor_user(db):
+    from spa.roles import ensure_groups
+
+    groups = ensure_groups()
+    user = get_user_model().objects.create_user(
+        "edith", "edith@example.com", "pw-edith-123456", is_staff=True
+    )
+    user.groups.add(groups["Content editors"])
+    return user
+
+
+@pytest.fixture
+def content_editor(content_editor_user) -> Client:
+    return _login(content_editor_user)
+
+
+@pytest.fixture
+def staff_outside_group(db) -> Client:
+    user = get_user_model().objects.create_user(
+        "stan", "stan@example.com", "pw-stan-1234567", is_staff=True
+    )
+    return _login(user)
+
+
+@pytest.fixture
+def owner(db) -> Client:
+    user = get_user_model().objects.create_superuser("olive", "olive@example.com", "pw-olive-12345")
+    return _login(user)
+
+
+# --- Browser ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS],
+    }
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Debian's Chromium: in CI its absence is a failure,
+    elsewhere the tests are skipped with a message saying how to install it."""
+    if os.path.exists(CHROMIUM) or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(
+        reason=f"Chromium not found at {CHROMIUM}: run 'apt-get install -y chromium' "
+        "(or set CHROMIUM_PATH) to run the browser tests."
+    )
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)

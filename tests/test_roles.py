@@ -1,0 +1,146 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from spa.roles import ACTIONS, ROLE_PERMISSIONS, ensure_groups
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+EDITORS = "Content editors"
+
+
+def permissions_of(group: Group) -> set[tuple[str, str]]:
+    return set(group.permissions.values_list("content_type__app_label", "codename"))
+
+
+def test_ensure_groups_is_idempotent():
+    first = ensure_groups()
+    second = ensure_groups()
+
+    assert Group.objects.filter(name=EDITORS).count() == 1
+    assert first[EDITORS].pk == second[EDITORS].pk
+    assert permissions_of(first[EDITORS]) == permissions_of(second[EDITORS])
+
+
+def test_ensure_groups_repairs_a_tampered_group():
+    group = ensure_groups()[EDITORS]
+    group.permissions.clear()
+
+    assert permissions_of(ensure_groups()[EDITORS]) == permissions_of(group) != set()
+
+
+def test_content_editors_hold_exactly_the_point_library_permissions():
+    models = ROLE_PERMISSIONS[EDITORS]["points"]
+    expected = {("points", f"{action}_{model}") for model in models for action in ACTIONS}
+
+    granted = permissions_of(ensure_groups()[EDITORS])
+
+    assert granted == expected
+    assert len(granted) == 4 * len(models)
+    assert {app for app, _ in granted} == {"points"}
+
+
+def test_content_editor_cannot_manage_users(content_editor):
+    assert content_editor.get("/admin/").status_code == 200
+    assert content_editor.get("/admin/auth/user/").status_code == 403
+
+
+def test_ensure_roles_command_prints_groups():
+    out = StringIO()
+
+    call_command("ensure_roles", stdout=out)
+
+    count = 4 * len(ROLE_PERMISSIONS[EDITORS]["points"])
+    assert f"{EDITORS}: {count} permissions" in out.getvalue()
+
+
+# --- ensure_demo_staff ------------------------------------------------------
+
+
+@pytest.fixture
+def demo_env(monkeypatch):
+    monkeypatch.delenv("PORT", raising=False)
+    monkeypatch.delenv("SPA_DEMO_PASSWORD", raising=False)
+
+
+def run_demo_staff(*args: str) -> str:
+    out = StringIO()
+    call_command("ensure_demo_staff", *args, stdout=out)
+    return out.getvalue()
+
+
+@override_settings(DEBUG=True)
+def test_demo_staff_creates_editor_and_owner(demo_env):
+    output = run_demo_staff()
+
+    editor = User.objects.get(username="demo-editor")
+    assert editor.is_staff and not editor.is_superuser
+    assert list(editor.groups.values_list("name", flat=True)) == [EDITORS]
+    assert editor.check_password("spa-demo-2026!")
+    owner = User.objects.get(username="demo-owner")
+    assert owner.is_staff and owner.is_superuser
+    assert owner.check_password("spa-demo-2026!")
+    assert "http://127.0.0.1:8000/admin/" in output
+    assert "demo-editor / spa-demo-2026!" in output
+    assert "demo-owner / spa-demo-2026!" in output
+
+
+@override_settings(DEBUG=True)
+def test_demo_staff_reads_port_and_password_from_environment(monkeypatch):
+    monkeypatch.setenv("PORT", "8123")
+    monkeypatch.setenv("SPA_DEMO_PASSWORD", "another-long-pass-77")
+
+    output = run_demo_staff()
+
+    assert "http://127.0.0.1:8123/admin/" in output
+    assert "demo-editor / another-long-pass-77" in output
+    assert User.objects.get(username="demo-owner").check_password("another-long-pass-77")
+
+
+@override_settings(DEBUG=True)
+def test_demo_staff_is_idempotent_and_keeps_changed_passwords(demo_env):
+    first = run_demo_staff()
+    editor = User.objects.get(username="demo-editor")
+    editor.set_password("changed-by-the-editor-1")
+    editor.save()
+
+    second = run_demo_staff()
+
+    assert User.objects.filter(username__startswith="demo-").count() == 2
+    assert User.objects.get(username="demo-editor").check_password("changed-by-the-editor-1")
+    assert User.objects.get(username="demo-editor").groups.count() == 1
+    for line in ("http://127.0.0.1:8000/admin/", "demo-editor / spa-demo-2026!"):
+        assert line in first and line in second
+    assert "password unchanged" in second
+
+
+@override_settings(DEBUG=True)
+def test_demo_staff_reset_password(demo_env):
+    run_demo_staff()
+    editor = User.objects.get(username="demo-editor")
+    editor.set_password("changed-by-the-editor-1")
+    editor.save()
+
+    run_demo_staff("--reset-password")
+
+    assert User.objects.get(username="demo-editor").check_password("spa-demo-2026!")
+
+
+@override_settings(DEBUG=False)
+def test_demo_staff_refuses_without_debug(demo_env):
+    with pytest.raises(CommandError, match="DEBUG"):
+        run_demo_staff()
+
+    assert not User.objects.filter(username__startswith="demo-").exists()
+
+
+@override_settings(DEBUG=False)
+def test_demo_staff_runs_without_debug_when_forced(demo_env):
+    run_demo_staff("--force")
+
+    assert User.objects.filter(username__startswith="demo-").count() == 2
