@@ -73,7 +73,15 @@ def unpublish(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
 
 @admin.register(Point)
 class PointAdmin(admin.ModelAdmin):
-    list_display = ["code", "english_name", "pinyin_name", "region", "self_care", "published", "updated"]
+    list_display = [
+        "code",
+        "english_name",
+        "pinyin_name",
+        "region",
+        "self_care",
+        "published",
+        "updated",
+    ]
     list_display_links = ["code", "english_name"]
     list_filter = ["published", "region", "concerns", "self_care", "view", "cautions__kind"]
     search_fields = ["code", "pinyin_name", "english_name", "concerns__name"]
@@ -86,9 +94,16 @@ class PointAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/diagrams.css", "css/admin.css"]}
+
     fieldsets = [
-        (None, {"fields": ["code", "slug", ("pinyin_name", "english_name"), "meridian", "published"]}),
-        ("What it is for", {"fields": ["region", "concerns", "summary", "uses", "self_care", "related"]}),
+        (
+            None,
+            {"fields": ["code", "slug", ("pinyin_name", "english_name"), "meridian", "published"]},
+        ),
+        (
+            "What it is for",
+            {"fields": ["region", "concerns", "summary", "uses", "self_care", "related"]},
+        ),
         (
             "Position on the diagram",
             {

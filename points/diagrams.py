@@ -41,7 +41,7 @@ REGION = "#2a7f7a"
 # where HT7 lies, is on the right.
 DETAIL_LANDMARKS: dict[str, dict[str, tuple[float, float]]] = {
     "hand": {"LI4": (0.34, 0.615), "SI3": (0.675, 0.54), "PC6": (0.5, 0.95), "HT7": (0.63, 0.765)},
-    "foot": {"LR3": (0.405, 0.6), "BL67": (0.74, 0.4)},
+    "foot": {"LR3": (0.405, 0.6), "BL67": (0.74, 0.4), "BL60": (0.665, 0.915)},
     "head": {"GV20": (0.5, 0.06), "GB20": (0.4, 0.76), "BL10": (0.44, 0.82), "EX-HN3": (0.5, 0.4)},
 }
 
@@ -107,9 +107,7 @@ def _smooth_path(points: Sequence[Pt], *, closed: bool = False) -> str:
             p3 = p2
         c1 = (p1[0] + (p2[0] - p0[0]) / 6, p1[1] + (p2[1] - p0[1]) / 6)
         c2 = (p2[0] - (p3[0] - p1[0]) / 6, p2[1] - (p3[1] - p1[1]) / 6)
-        d.append(
-            f"C{_n(c1[0])} {_n(c1[1])} {_n(c2[0])} {_n(c2[1])} {_n(p2[0])} {_n(p2[1])}"
-        )
+        d.append(f"C{_n(c1[0])} {_n(c1[1])} {_n(c2[0])} {_n(c2[1])} {_n(p2[0])} {_n(p2[1])}")
     if closed:
         d.append("Z")
     return " ".join(d)
@@ -253,10 +251,20 @@ _FRONT_FOOT: list[Pt] = [
     (228, 946),
 ]
 
-FIGURE_OUTLINE = {
-    "back": _symmetric_outline([*_HEAD_AND_ARM, *_BACK_FOOT, *_INNER_LEG]),
-    "front": _symmetric_outline([*_HEAD_AND_ARM, *_FRONT_FOOT, *_INNER_LEG]),
+_LEFT_HALF = {
+    "back": [*_HEAD_AND_ARM, *_BACK_FOOT, *_INNER_LEG],
+    "front": [*_HEAD_AND_ARM, *_FRONT_FOOT, *_INNER_LEG],
 }
+FIGURE_OUTLINE = {view: _symmetric_outline(left) for view, left in _LEFT_HALF.items()}
+
+
+def outline_polygon(view: str) -> list[tuple[float, float]]:
+    """The points the drawn outline passes through, in order, in the map frame
+    (0..1 both ways): close enough to the curve to test where a position lands."""
+    left = _LEFT_HALF[view]
+    full = [*left, *_mirror(reversed(left[1:-1]))]
+    return [(p[0] / WIDTH, p[1] / HEIGHT) for p in full]
+
 
 # Faint lines inside the outline that tell the views apart.
 _FINGERS: list[list[Pt]] = [
@@ -267,7 +275,16 @@ _FINGERS: list[list[Pt]] = [
 
 _BACK_HINTS: list[list[Pt]] = [
     # Shoulder blade: inner border, tip, outer border, and its spine.
-    [(214, 190), (213, 230), (208, 268), (200, 292), (190, 283), (174, 252), (160, 222), (150, 200)],
+    [
+        (214, 190),
+        (213, 230),
+        (208, 268),
+        (200, 292),
+        (190, 283),
+        (174, 252),
+        (160, 222),
+        (150, 200),
+    ],
     [(214, 206), (190, 197), (162, 189), (140, 184)],
     # Buttock fold and the back of the knee.
     [(246, 528), (226, 532), (200, 530), (178, 520)],
@@ -279,7 +296,17 @@ _FRONT_HINTS: list[list[Pt]] = [
     # Collarbone, chest line, knee cap and toes.
     [(236, 156), (214, 161), (188, 164), (158, 172)],
     [(178, 255), (200, 268), (228, 266), (244, 258)],
-    [(188, 700), (192, 690), (201, 686), (210, 690), (214, 700), (210, 720), (201, 726), (192, 720), (188, 700)],
+    [
+        (188, 700),
+        (192, 690),
+        (201, 686),
+        (210, 690),
+        (214, 700),
+        (210, 720),
+        (201, 726),
+        (192, 720),
+        (188, 700),
+    ],
     [(214, 988), (214, 1000)],
     [(204, 990), (203, 1000)],
     [(194, 989), (192, 1000)],
@@ -339,10 +366,10 @@ def _figure_body(view: str) -> str:
 def _marker(cx: float, cy: float, label: str, *, scale: float = 1.0) -> str:
     return (
         f'<g class="marker"><title>{escape(label)}</title>'
-        f'<circle class="marker-halo" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(15 * scale)}" '
+        f'<circle class="marker-halo" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(19 * scale)}" '
         f'fill="{MARKER}" opacity="0.22"/>'
-        f'<circle class="marker-dot" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(7 * scale)}" '
-        f'fill="{MARKER}" stroke="#ffffff" stroke-width="{_n(2.5 * scale)}"/></g>'
+        f'<circle class="marker-dot" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(9 * scale)}" '
+        f'fill="{MARKER}" stroke="#ffffff" stroke-width="{_n(3 * scale)}"/></g>'
     )
 
 
@@ -416,67 +443,65 @@ _S = DETAIL_SIZE
 
 # The back of the right hand, fingers up, thumb on the viewer's left, with the
 # start of the forearm at the bottom; the wrist crease is at y 305.
-_HAND_OUTLINE = _smooth_path(
-    [
-        (134, 400),
-        (137, 350),
-        (140, 305),
-        # The thumb, out to the left and up.
-        (120, 284),
-        (94, 258),
-        (70, 228),
-        (55, 202),
-        (50, 184),
-        (56, 170),
-        (70, 168),
-        (84, 180),
-        (100, 198),
-        (115, 212),
-        (128, 216, True),
-        # Index finger.
-        (127, 160),
-        (127, 100),
-        (129, 66),
-        (135, 52),
-        (145, 47),
-        (155, 52),
-        (160, 68),
-        (161, 110),
-        (162, 166, True),
-        # Middle finger.
-        (164, 110),
-        (165, 54),
-        (170, 34),
-        (181, 25),
-        (192, 28),
-        (199, 42),
-        (201, 100),
-        (202, 160, True),
-        # Ring finger.
-        (205, 110),
-        (207, 66),
-        (213, 50),
-        (223, 44),
-        (233, 49),
-        (238, 64),
-        (239, 110),
-        (240, 168, True),
-        # Little finger.
-        (243, 130),
-        (246, 104),
-        (252, 91),
-        (261, 87),
-        (269, 92),
-        (273, 106),
-        (274, 150),
-        (274, 200),
-        (271, 245),
-        (265, 280),
-        (260, 305),
-        (263, 350),
-        (266, 400),
-    ]
-)
+_HAND_POINTS: list[Pt] = [
+    (134, 400),
+    (137, 350),
+    (140, 305),
+    # The thumb, out to the left and up.
+    (120, 284),
+    (94, 258),
+    (70, 228),
+    (55, 202),
+    (50, 184),
+    (56, 170),
+    (70, 168),
+    (84, 180),
+    (100, 198),
+    (115, 212),
+    (128, 216, True),
+    # Index finger.
+    (127, 160),
+    (127, 100),
+    (129, 66),
+    (135, 52),
+    (145, 47),
+    (155, 52),
+    (160, 68),
+    (161, 110),
+    (162, 166, True),
+    # Middle finger.
+    (164, 110),
+    (165, 54),
+    (170, 34),
+    (181, 25),
+    (192, 28),
+    (199, 42),
+    (201, 100),
+    (202, 160, True),
+    # Ring finger.
+    (205, 110),
+    (207, 66),
+    (213, 50),
+    (223, 44),
+    (233, 49),
+    (238, 64),
+    (239, 110),
+    (240, 168, True),
+    # Little finger.
+    (243, 130),
+    (246, 104),
+    (252, 91),
+    (261, 87),
+    (269, 92),
+    (273, 106),
+    (274, 150),
+    (274, 200),
+    (271, 245),
+    (265, 280),
+    (260, 305),
+    (263, 350),
+    (266, 400),
+]
 _HAND_BACK_HINTS = [
     # Knuckles, the tendons fanning to the fingers, and the nails.
     [(132, 196), (150, 190), (168, 186)],
@@ -507,57 +532,55 @@ _HAND_PALM_HINTS = [
 
 # The top of the right foot, toes up, big toe on the viewer's left, ankle at
 # the bottom edge.
-_FOOT_OUTLINE = _smooth_path(
-    [
-        (152, 400),
-        (141, 380),
-        (132, 350),
-        (114, 300),
-        (101, 240),
-        (96, 190),
-        (97, 150),
-        # Big toe.
-        (100, 112),
-        (108, 84),
-        (123, 67),
-        (141, 63),
-        (157, 71),
-        (165, 92),
-        (167, 120, True),
-        # Second toe.
-        (172, 102),
-        (180, 90),
-        (192, 86),
-        (202, 94),
-        (206, 112),
-        (207, 132, True),
-        # Third toe.
-        (212, 116),
-        (220, 106),
-        (231, 106),
-        (239, 116),
-        (242, 132),
-        (243, 148, True),
-        # Fourth toe.
-        (247, 136),
-        (255, 128),
-        (265, 130),
-        (272, 141),
-        (274, 158, True),
-        # Little toe.
-        (278, 152),
-        (286, 148),
-        (295, 154),
-        (300, 168),
-        (300, 190),
-        (296, 232),
-        (286, 282),
-        (275, 330),
-        (268, 362),
-        (272, 384),
-        (258, 400),
-    ]
-)
+_FOOT_POINTS: list[Pt] = [
+    (152, 400),
+    (141, 380),
+    (132, 350),
+    (114, 300),
+    (101, 240),
+    (96, 190),
+    (97, 150),
+    # Big toe.
+    (100, 112),
+    (108, 84),
+    (123, 67),
+    (141, 63),
+    (157, 71),
+    (165, 92),
+    (167, 120, True),
+    # Second toe.
+    (172, 102),
+    (180, 90),
+    (192, 86),
+    (202, 94),
+    (206, 112),
+    (207, 132, True),
+    # Third toe.
+    (212, 116),
+    (220, 106),
+    (231, 106),
+    (239, 116),
+    (242, 132),
+    (243, 148, True),
+    # Fourth toe.
+    (247, 136),
+    (255, 128),
+    (265, 130),
+    (272, 141),
+    (274, 158, True),
+    # Little toe.
+    (278, 152),
+    (286, 148),
+    (295, 154),
+    (300, 168),
+    (300, 190),
+    (296, 232),
+    (286, 282),
+    (275, 330),
+    (268, 362),
+    (272, 384),
+    (258, 400),
+]
 _FOOT_HINTS = [
     # Toenails, the long tendons to the toes, the ankle bones.
     [(120, 84), (132, 74), (146, 76), (154, 88)],
@@ -574,30 +597,28 @@ _FOOT_HINTS = [
 ]
 
 
-def _head_left(neck: float) -> list[Pt]:
-    return [
-        (200, 14),
-        (150, 22),
-        (112, 56),
-        (92, 110),
-        (88, 150),
-        # Ear.
-        (80, 148),
-        (72, 162),
-        (72, 190),
-        (78, 220),
-        (90, 234),
-        (96, 250),
-        (108, 280),
-        (126, 305),
-        (140, 322),
-        (146, 350),
-        (neck, 400, True),
-        (200, 400, True),
-    ]
-
-
-_HEAD_OUTLINE = _symmetric_outline(_head_left(144), width=_S)
+# The head seen from behind (or, with eyebrows, from the front), and the neck.
+_HEAD_LEFT: list[Pt] = [
+    (200, 14),
+    (150, 22),
+    (112, 56),
+    (92, 110),
+    (88, 150),
+    # Ear.
+    (80, 148),
+    (72, 162),
+    (72, 190),
+    (78, 220),
+    (90, 234),
+    (96, 250),
+    (108, 280),
+    (126, 305),
+    (140, 322),
+    (146, 350),
+    (144, 400, True),
+    (200, 400, True),
+]
+_HEAD_POINTS: list[Pt] = [*_HEAD_LEFT, *_mirror(reversed(_HEAD_LEFT[1:-1]), _S)]
 _HEAD_BACK_HINTS = [
     # The base of the skull and the two neck muscles below it.
     [(128, 280), (162, 294), (200, 298)],
@@ -609,20 +630,42 @@ _HEAD_FRONT_HINTS = [
     [(86, 170), (80, 190), (86, 212)],
 ]
 
-_DETAILS = {"hand": _HAND_OUTLINE, "foot": _FOOT_OUTLINE, "head": _HEAD_OUTLINE}
+_DETAIL_POINTS = {"hand": _HAND_POINTS, "foot": _FOOT_POINTS, "head": _HEAD_POINTS}
+_DETAILS = {
+    "hand": _smooth_path(_HAND_POINTS),
+    "foot": _smooth_path(_FOOT_POINTS),
+    "head": _smooth_path(_HEAD_POINTS, closed=True),
+}
+
+
+def detail_polygon(kind: str) -> list[tuple[float, float]]:
+    """Like outline_polygon, for a close-up (its own 0..1 frame)."""
+    return [(p[0] / _S, p[1] / _S) for p in _DETAIL_POINTS[kind]]
 
 
 def _detail_caption(kind: str, front: bool) -> str:
+    """The short label drawn in the close-up's top right corner."""
     if kind == "hand":
         return "Palm side" if front else "Back of the hand"
     if kind == "foot":
         return "Top of the foot"
-    return "Face side" if front else "Back of the head"
+    return "Face side" if front else "From behind"
+
+
+def _detail_name(kind: str, front: bool) -> str:
+    """What the close-up shows, for its title and description."""
+    if kind == "hand":
+        return "the palm side of the hand and wrist" if front else "the back of the hand"
+    if kind == "foot":
+        return "the top of the foot"
+    return "the head from the front" if front else "the head from behind"
 
 
 def _detail_hints(kind: str, front: bool) -> str:
     if kind == "hand":
-        d = " ".join(_smooth_path(line) for line in (_HAND_PALM_HINTS if front else _HAND_BACK_HINTS))
+        d = " ".join(
+            _smooth_path(line) for line in (_HAND_PALM_HINTS if front else _HAND_BACK_HINTS)
+        )
     elif kind == "foot":
         d = " ".join(_smooth_path(line) for line in _FOOT_HINTS)
     else:
@@ -655,15 +698,15 @@ def detail_svg(
     if kind not in DETAIL_KINDS:
         raise ValueError(f"kind must be one of {DETAIL_KINDS}, not {kind!r}")
     spots = _marker_positions(Marker(x, y, title, paired))
-    dots = "".join(_marker(sx * _S, sy * _S, title, scale=1.3) for sx, sy in spots)
+    dots = "".join(_marker(sx * _S, sy * _S, title, scale=1.2) for sx, sy in spots)
     caption = _detail_caption(kind, front)
     body = (
         f'<g class="detail detail-{kind}">'
         f'<path class="figure-outline" d="{_DETAILS[kind]}" fill="{BODY_FILL}" stroke="{OUTLINE}" '
         f'stroke-width="3" stroke-linejoin="round"/>{_detail_hints(kind, front)}</g>'
         f'<g class="markers">{dots}</g>'
-        f'<text class="diagram-caption" x="{_S - 6}" y="24" text-anchor="end" '
-        f'font-size="17" fill="{OUTLINE}">{escape(caption)}</text>'
+        f'<text class="diagram-caption" x="{_S - 6}" y="26" text-anchor="end" '
+        f'font-size="20" fill="{OUTLINE}">{escape(caption)}</text>'
     )
     return _svg(
         view_box=f"0 0 {_S} {_S}",
@@ -678,7 +721,7 @@ def detail_svg(
 # --- The body map -------------------------------------------------------------
 
 _MAP_GAP = 60  # Between the two figures.
-_MAP_TOP = 60  # Room for the "Back" and "Front" labels.
+_MAP_TOP = 84  # Room for the "Back" and "Front" labels.
 
 
 def body_map_svg(
@@ -697,8 +740,8 @@ def body_map_svg(
     figures = "".join(
         f'<g class="figure figure-{view}" transform="translate({offset} {_MAP_TOP})">'
         f"{_figure_body(view)}</g>"
-        f'<text class="body-map-label" x="{offset + WIDTH / 2:g}" y="{_MAP_TOP - 22}" '
-        f'text-anchor="middle" font-size="30" fill="{OUTLINE}">{view.title()}</text>'
+        f'<text class="body-map-label" x="{offset + WIDTH / 2:g}" y="{_MAP_TOP - 30}" '
+        f'text-anchor="middle" font-size="52" fill="{OUTLINE}">{view.title()}</text>'
         for view, offset in offsets.items()
     )
     links = []
@@ -758,9 +801,9 @@ def point_detail(point) -> SafeString | None:
     if not point.detail or point.detail_x is None or point.detail_y is None:
         return None
     front = point.view == "front"
-    caption = _detail_caption(point.detail, front).lower()
-    title = f"Close-up of {point.code}: {caption}"
-    desc = f"A close-up drawing ({caption}). A red dot marks {point.code} {point.english_name}."
+    shows = _detail_name(point.detail, front)
+    title = f"Close-up of {point.code}: {shows}"
+    desc = f"A close-up drawing of {shows}. A red dot marks {point.code} {point.english_name}."
     return mark_safe(  # noqa: S308 - every piece of text is escaped by detail_svg.
         detail_svg(
             point.detail,

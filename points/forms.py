@@ -85,7 +85,9 @@ class LibraryFilterForm(forms.Form):
                 | Q(concerns__name__icontains=text)
             )
         if self.cleaned_value("tool"):
-            routines = routines.filter(steps__point__technique_steps__tool=self.cleaned_value("tool"))
+            routines = routines.filter(
+                steps__point__technique_steps__tool=self.cleaned_value("tool")
+            )
         return routines.distinct()
 
     def querystring_without_page(self) -> str:

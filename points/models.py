@@ -30,7 +30,9 @@ class BodyRegion(models.Model):
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     order = models.PositiveSmallIntegerField(default=0)
-    blurb = models.CharField(max_length=200, blank=True, help_text="One line shown on the region card.")
+    blurb = models.CharField(
+        max_length=200, blank=True, help_text="One line shown on the region card."
+    )
     view = models.CharField(max_length=5, choices=View, default=View.BACK)
     # The clickable area on the body map: an ellipse in the same frame as points.
     map_x = models.DecimalField(max_digits=4, decimal_places=3, validators=UNIT)
@@ -101,6 +103,7 @@ class Point(models.Model):
         SELF = "self", "Easy to do on yourself"
         TOOL = "tool", "On yourself with a ball or roller"
         PARTNER = "partner", "Best done by a partner or therapist"
+        PRACTITIONER = "practitioner", "Only for a trained practitioner"
 
     class View(models.TextChoices):
         BACK = "back", "Back"
@@ -123,7 +126,7 @@ class Point(models.Model):
     concerns = models.ManyToManyField(Concern, related_name="points", blank=True)
     summary = models.CharField(max_length=240, help_text="One or two sentences for lists.")
     uses = models.TextField(help_text="What people press it for, in plain words.")
-    self_care = models.CharField(max_length=8, choices=SelfCare, default=SelfCare.SELF)
+    self_care = models.CharField(max_length=12, choices=SelfCare, default=SelfCare.SELF)
     related = models.ManyToManyField("self", blank=True)
 
     view = models.CharField(max_length=5, choices=View, default=View.BACK)
@@ -187,6 +190,10 @@ class Point(models.Model):
     def names(self) -> str:
         return f"{self.code} · {self.pinyin_name} · {self.english_name}"
 
+    @property
+    def practitioner_only(self) -> bool:
+        return self.self_care == self.SelfCare.PRACTITIONER
+
     def caution_kinds(self) -> set[str]:
         return {c.kind for c in self.cautions.all()}
 
@@ -205,7 +212,9 @@ class LocatingStep(models.Model):
     class Meta:
         ordering = ["point", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["point", "position"], name="one_locating_step_per_position")
+            models.UniqueConstraint(
+                fields=["point", "position"], name="one_locating_step_per_position"
+            )
         ]
 
     def __str__(self) -> str:
@@ -271,7 +280,10 @@ class Caution(models.Model):
     """A caution in plain words, tagged with a kind that screening can act on."""
 
     class Kind(models.TextChoices):
+        # A traditional ban: screening rules these points out in pregnancy.
         PREGNANCY = "pregnancy", "Avoid in pregnancy"
+        # Traditions disagree: gentle only, ask a therapist or midwife first.
+        PREGNANCY_CARE = "pregnancy-care", "Take care in pregnancy"
         VEINS = "veins", "Varicose veins or clots"
         NERVE_ARTERY = "nerve-artery", "Nerve or artery beneath"
         BONE = "bone", "Spine or fragile bones"
@@ -367,7 +379,9 @@ class RoutineStep(models.Model):
     routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField()
     point = models.ForeignKey(Point, on_delete=models.PROTECT, related_name="routine_steps")
-    duration_seconds = models.PositiveIntegerField(help_text="Time on this point, both sides included.")
+    duration_seconds = models.PositiveIntegerField(
+        help_text="Time on this point, both sides included."
+    )
     note = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from points import diagrams
 from points.forms import LibraryFilterForm
-from points.models import BodyRegion, Point, Routine, RoutineStep, TechniqueStep
+from points.models import BodyRegion, Caution, Point, Routine, RoutineStep, TechniqueStep
 
 PAGE_SIZE = 12
 
@@ -79,9 +79,17 @@ def routine_detail(request: HttpRequest, slug: str) -> HttpResponse:
         visible.select_related("region").prefetch_related(Prefetch("steps", steps), "concerns"),
         slug=slug,
     )
-    pregnancy_points = [s.point.code for s in routine.steps.all() if s.point.avoid_in_pregnancy]
+    kinds = [(s.point.code, s.point.caution_kinds()) for s in routine.steps.all()]
     return render(
         request,
         "points/routine.html",
-        {"routine": routine, "pregnancy_points": pregnancy_points},
+        {
+            "routine": routine,
+            "pregnancy_points": [code for code, k in kinds if Caution.Kind.PREGNANCY in k],
+            "pregnancy_care_points": [
+                code
+                for code, k in kinds
+                if Caution.Kind.PREGNANCY_CARE in k and Caution.Kind.PREGNANCY not in k
+            ],
+        },
     )

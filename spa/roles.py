@@ -28,7 +28,10 @@ def ensure_groups() -> dict[str, Group]:
     for name, apps in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
         codenames = [
-            f"{action}_{model}" for models in apps.values() for model in models for action in ACTIONS
+            f"{action}_{model}"
+            for models in apps.values()
+            for model in models
+            for action in ACTIONS
         ]
         perms = Permission.objects.filter(
             content_type__app_label__in=list(apps), codename__in=codenames

@@ -20,7 +20,7 @@ DATA_DIR = Path(env_str("SPA_DATA_DIR", str(BASE_DIR / "data")))
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
-_DEV_SECRET = "dev-only-insecure-key-never-use-in-production"
+_DEV_SECRET = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 (used only with DEBUG on)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", _DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured(
@@ -153,7 +153,8 @@ SECURE_CSP = {
     "default-src": [CSP.NONE],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    "img-src": [CSP.SELF],
+    # data: for the small SVG icons inside Bootstrap's CSS (menu button, select arrow).
+    "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],

@@ -37,9 +37,7 @@ def _test_settings(tmp_path_factory):
     with override_settings(
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {
-                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-            },
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
         MEDIA_ROOT=str(media),
         SECURE_SSL_REDIRECT=False,

@@ -52,7 +52,9 @@ def test_phone_layout_has_no_sideways_scroll(page, live_server, starter_library)
         assert overflow <= 0, path
 
 
-@pytest.mark.parametrize("path", ["/", "/points/", "/points/bl23/", "/points/routines/lower-back-relief/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/points/", "/points/bl23/", "/points/routines/lower-back-relief/"]
+)
 def test_no_serious_accessibility_violations(page, live_server, starter_library, path):
     page.goto(f"{live_server.url}{path}")
     assert serious_violations(page) == []

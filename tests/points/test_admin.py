@@ -55,13 +55,22 @@ def point_form(region, **overrides) -> dict:
         inline(
             "technique_steps",
             [
-                {"position": str(i), "instruction": f"Step {i}.", "pressure": "moderate",
-                 "motion": "hold", "duration_seconds": "45", "tool": "", "side": "each"}
+                {
+                    "position": str(i),
+                    "instruction": f"Step {i}.",
+                    "pressure": "moderate",
+                    "motion": "hold",
+                    "duration_seconds": "45",
+                    "tool": "",
+                    "side": "each",
+                }
                 for i in (1, 2)
             ],
         )
     )
-    data.update(inline("cautions", [{"position": "1", "kind": "pregnancy", "text": "Not in pregnancy."}]))
+    data.update(
+        inline("cautions", [{"position": "1", "kind": "pregnancy", "text": "Not in pregnancy."}])
+    )
     data.update(inline("images", []))
     data.update(overrides)
     return data
@@ -70,10 +79,14 @@ def point_form(region, **overrides) -> dict:
 def test_editor_creates_point_with_steps_and_image(content_editor, db):
     region = f.region()
     data = point_form(region)
-    data.update(inline("images", [{"alt_text": "Thumbs on the lower back", "caption": "", "position": "1"}]))
+    data.update(
+        inline("images", [{"alt_text": "Thumbs on the lower back", "caption": "", "position": "1"}])
+    )
     data["images-0-image"] = SimpleUploadedFile("photo.jpg", jpeg_bytes(), "image/jpeg")
     response = content_editor.post(ADD_URL, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert response.status_code == 302, (
+        response.context["adminform"].form.errors if response.context else response
+    )
     point = Point.objects.get(code="BL99")
     assert point.published
     assert [s.instruction for s in point.technique_steps.all()] == ["Step 1.", "Step 2."]

@@ -13,10 +13,17 @@ def library(db):
     low_back = f.concern("low-back-pain", "Low back pain")
     headache = f.concern("tension-headache", "Tension headache")
     ball = f.tool("massage-ball", "Massage ball")
-    bl23 = f.point("BL23", english_name="Kidney Shu", pinyin_name="Shenshu", region=back,
-                   concerns=[low_back], tool=ball)
-    gb20 = f.point("GB20", english_name="Wind Pool", pinyin_name="Fengchi", region=neck,
-                   concerns=[headache])
+    bl23 = f.point(
+        "BL23",
+        english_name="Kidney Shu",
+        pinyin_name="Shenshu",
+        region=back,
+        concerns=[low_back],
+        tool=ball,
+    )
+    gb20 = f.point(
+        "GB20", english_name="Wind Pool", pinyin_name="Fengchi", region=neck, concerns=[headache]
+    )
     draft = f.point("GV99", english_name="Draft point", region=back, published=False)
     return {"bl23": bl23, "gb20": gb20, "draft": draft}
 
@@ -48,8 +55,15 @@ def test_filter_by_tool(anonymous, library):
 
 @pytest.mark.parametrize(
     "query,expected",
-    [("bl23", ["BL23"]), ("BL 23", ["BL23"]), ("fengchi", ["GB20"]), ("wind", ["GB20"]),
-     ("headache", ["GB20"]), ("back pain", ["BL23"]), ("nothing-like-this", [])],
+    [
+        ("bl23", ["BL23"]),
+        ("BL 23", ["BL23"]),
+        ("fengchi", ["GB20"]),
+        ("wind", ["GB20"]),
+        ("headache", ["GB20"]),
+        ("back pain", ["BL23"]),
+        ("nothing-like-this", []),
+    ],
 )
 def test_search_over_names_codes_and_concerns(anonymous, library, query, expected):
     assert codes(anonymous.get(URL, {"q": query})) == expected

@@ -5,8 +5,10 @@ from tests import factories as f
 
 @pytest.fixture
 def routine(db):
-    li4 = f.point("LI4", english_name="Joining Valley", cautions=[("pregnancy", "Not in pregnancy.")])
-    bl23 = f.point("BL23", english_name="Kidney Shu")
+    li4 = f.point(
+        "LI4", english_name="Joining Valley", cautions=[("pregnancy", "Not in pregnancy.")]
+    )
+    bl23 = f.point("BL23", english_name="Kidney Shu", cautions=[("pregnancy-care", "Ask first.")])
     return f.routine("Lower-back relief", [bl23, li4])
 
 
@@ -24,7 +26,8 @@ def test_routine_page_lists_steps_in_order_with_total(anonymous, routine):
 
 def test_routine_warns_about_pregnancy_points(anonymous, routine):
     html = anonymous.get(routine.get_absolute_url()).content.decode()
-    assert "If you are pregnant, skip LI4" in html
+    assert "If you are or might be pregnant, skip LI4:" in html
+    assert "BL23: ask your therapist or midwife first" in html
 
 
 def test_unpublished_routine_is_404(anonymous, db):
