@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, QuerySet, Sum
 from django.http import HttpRequest
 from django.utils.html import format_html
@@ -19,16 +21,21 @@ from points.models import (
 )
 from points.templatetags.point_tags import duration
 
+# Step texts run to a sentence or two: give them room to be read while editing.
+ROOMY_TEXT = {models.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 70})}}
+
 
 class LocatingStepInline(admin.TabularInline):
     model = LocatingStep
     extra = 1
     fields = ["position", "text"]
+    formfield_overrides = ROOMY_TEXT
 
 
 class TechniqueStepInline(admin.StackedInline):
     model = TechniqueStep
     extra = 1
+    formfield_overrides = ROOMY_TEXT
     fields = [
         "position",
         "instruction",
@@ -40,6 +47,7 @@ class TechniqueStepInline(admin.StackedInline):
 class CautionInline(admin.TabularInline):
     model = Caution
     extra = 1
+    formfield_overrides = ROOMY_TEXT
     fields = ["position", "kind", "text"]
 
 

@@ -14,7 +14,7 @@ from pathlib import PurePath
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 
 UNIT = [MinValueValidator(0), MaxValueValidator(1)]
@@ -190,6 +190,13 @@ class Point(models.Model):
     def names(self) -> str:
         return f"{self.code} · {self.pinyin_name} · {self.english_name}"
 
+    def technique_seconds(self) -> int:
+        """The whole technique, counting "one side, then the other" steps twice."""
+        return sum(
+            step.duration_seconds * (2 if step.side == TechniqueStep.Side.EACH else 1)
+            for step in self.technique_steps.all()
+        )
+
     @property
     def practitioner_only(self) -> bool:
         return self.self_care == self.SelfCare.PRACTITIONER
@@ -339,7 +346,16 @@ class RoutineQuerySet(models.QuerySet):
         return self.filter(published=True)
 
     def with_total(self) -> RoutineQuerySet:
-        return self.annotate(total_seconds=Sum("steps__duration_seconds"))
+        # A subquery, not Sum over a join: filters that join steps would
+        # otherwise multiply the total.
+        totals = (
+            RoutineStep.objects.filter(routine=OuterRef("pk"))
+            .order_by()
+            .values("routine")
+            .annotate(total=Sum("duration_seconds"))
+            .values("total")
+        )
+        return self.annotate(total_seconds=Subquery(totals))
 
 
 class Routine(models.Model):

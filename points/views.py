@@ -66,7 +66,7 @@ def point_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "diagram": diagrams.point_diagram(point),
             "detail_diagram": diagrams.point_detail(point),
             "routines": routines,
-            "total_seconds": sum(s.duration_seconds for s in point.technique_steps.all()),
+            "total_seconds": point.technique_seconds(),
         },
     )
 

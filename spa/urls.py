@@ -8,6 +8,8 @@ from spa import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin).
+    path("favicon.ico", views.favicon),
     path("points/", include("points.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

@@ -32,3 +32,9 @@ def test_healthz_reveals_no_settings(anonymous):
     assert settings.SECRET_KEY not in body
     assert "secret" not in body.lower()
     assert "sqlite" not in body.lower() and "postgres" not in body.lower()
+
+
+def test_favicon_redirects_to_the_static_icon(anonymous):
+    response = anonymous.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")

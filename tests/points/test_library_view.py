@@ -139,3 +139,9 @@ def test_query_count_does_not_grow_with_library(anonymous, db, django_assert_num
         anonymous.get(URL, {"page": 3})
     assert len(large) == len(small)
     assert len(small) <= 12
+
+
+def test_routine_total_is_not_multiplied_by_filters(anonymous, library):
+    f.routine("Back routine", [library["bl23"], library["bl23"], library["gb20"]])
+    routines = anonymous.get(URL, {"region": "lower-back"}).context["routines"]
+    assert [r.total_seconds for r in routines] == [180]

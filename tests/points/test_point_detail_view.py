@@ -76,3 +76,9 @@ def test_view_permission_alone_is_not_preview(client_user, db):
     c.force_login(client_user)
     draft = f.point("GV99", published=False)
     assert c.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_time_counts_each_side_steps_twice(anonymous, bl23):
+    # The factory makes three 30-second steps done "one side, then the other".
+    assert bl23.technique_seconds() == 180
+    assert b"about 3 min in all" in anonymous.get(bl23.get_absolute_url()).content
