@@ -58,3 +58,16 @@ def test_phone_layout_has_no_sideways_scroll(page, live_server, starter_library)
 def test_no_serious_accessibility_violations(page, live_server, starter_library, path):
     page.goto(f"{live_server.url}{path}")
     assert serious_violations(page) == []
+
+
+def test_every_starter_point_prints_on_one_sheet(page, live_server, starter_library):
+    import re
+
+    from points.models import Point
+
+    page.emulate_media(media="print")
+    for slug in Point.objects.values_list("slug", flat=True):
+        page.goto(f"{live_server.url}/points/{slug}/")
+        pdf = page.pdf(format="Letter")
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert pages == 1, f"{slug} prints on {pages} pages"
