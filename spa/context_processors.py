@@ -11,5 +11,6 @@ def spa(request: HttpRequest) -> dict:
             "phone": settings.SPA_PHONE,
             "email": settings.SPA_EMAIL,
             "opening_hours": settings.SPA_OPENING_HOURS,
+            "time_zone": settings.TIME_ZONE,
         }
     }

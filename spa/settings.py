@@ -207,6 +207,10 @@ SPA_ADDRESS = env_str("SPA_ADDRESS", "214 Linden Avenue, Springfield")
 SPA_PHONE = env_str("SPA_PHONE", "(555) 010-4477")
 SPA_EMAIL = env_str("SPA_EMAIL", "hello@willowstone.example")
 SPA_OPENING_HOURS = env_str("SPA_OPENING_HOURS", "Tue–Sat 9:00–19:00, Sun 10:00–16:00")
+# The site's public address, for links in emails and calendar files.
+SPA_SITE_URL = env_str("SPA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where staff alerts about new requests and callbacks go.
+SPA_STAFF_EMAIL = env_str("SPA_STAFF_EMAIL", "bookings@willowstone.example")
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {

@@ -11,6 +11,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin).
     path("favicon.ico", views.favicon),
     path("points/", include("points.urls")),
+    path("", include("bookings.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -1,0 +1,216 @@
+"""Forms for each step of the booking flow and the private booking page."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, datetime
+
+from django import forms
+
+from bookings.models import Question, Service, Therapist
+
+CONSENT_VERSION = "2026-11"
+ANY = "any"
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """Normalise Unicode and drop control characters (keeping line breaks in notes)."""
+    value = unicodedata.normalize("NFC", value)
+    allowed = {"\n"} if multiline else set()
+    value = "".join(
+        ch for ch in value if ch in allowed or unicodedata.category(ch)[0] != "C"
+    )
+    if multiline:
+        return "\n".join(line.rstrip() for line in value.strip().splitlines())
+    return " ".join(value.split())
+
+
+class ServiceForm(forms.Form):
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.active(),
+        to_field_name="slug",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label="Which session would you like?",
+        error_messages={
+            "required": "Choose a session to continue.",
+            "invalid_choice": "That session is not available. Choose one from the list.",
+        },
+    )
+
+
+class TherapistForm(forms.Form):
+    therapist = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        label="Who would you like to see?",
+        error_messages={
+            "required": "Choose a therapist, or 'Whoever is free first'.",
+            "invalid_choice": "That therapist does not offer this session. Choose from the list.",
+        },
+    )
+
+    def __init__(self, *args, service: Service, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.therapists = list(Therapist.objects.offering(service))
+        self.fields["therapist"].choices = [(ANY, "Whoever is free first")] + [
+            (t.slug, t.display_name) for t in self.therapists
+        ]
+
+
+class TimeForm(forms.Form):
+    """The chosen start, as an ISO time from the list of free slots."""
+
+    start = forms.CharField(
+        label="Time",
+        max_length=40,
+        error_messages={"required": "Choose a time from the list."},
+    )
+
+    def clean_start(self) -> datetime:
+        raw = self.cleaned_data["start"].strip()
+        try:
+            value = datetime.fromisoformat(raw)
+        except ValueError:
+            raise forms.ValidationError("Choose a time from the list.") from None
+        if value.tzinfo is None:
+            raise forms.ValidationError("Choose a time from the list.")
+        return value.astimezone(UTC)
+
+
+PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{7,25}$")
+
+
+class DetailsForm(forms.Form):
+    name = forms.CharField(label="Your name", max_length=100)
+    email = forms.EmailField(label="Email", max_length=254, help_text="We send the confirmation here.")
+    phone = forms.CharField(
+        label="Phone", max_length=30, help_text="In case we need to reach you about the visit."
+    )
+    notes = forms.CharField(
+        label="Anything your therapist should know? (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example pressure you like or areas to focus on. Health questions come next.",
+    )
+
+    def clean_name(self) -> str:
+        name = clean_text(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError("Tell us your name.")
+        return name
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_phone(self) -> str:
+        phone = clean_text(self.cleaned_data["phone"])
+        digits = re.sub(r"\D", "", phone)
+        if not PHONE_RE.match(phone) or not 7 <= len(digits) <= 15:
+            raise forms.ValidationError(
+                "Enter a phone number with 7 to 15 digits, e.g. (555) 010-4477."
+            )
+        return phone
+
+    def clean_notes(self) -> str:
+        return clean_text(self.cleaned_data["notes"], multiline=True)
+
+
+YES_NO = [("no", "No"), ("yes", "Yes")]
+
+
+class HealthForm(forms.Form):
+    """The contraindications questionnaire, built from the active questions."""
+
+    def __init__(self, *args, questions: list[Question], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for q in questions:
+            name = f"q_{q.code}"
+            if q.kind == Question.Kind.YES_NO:
+                self.fields[name] = forms.ChoiceField(
+                    label=q.text,
+                    help_text=q.help_text,
+                    choices=YES_NO,
+                    widget=forms.RadioSelect,
+                    error_messages={"required": "Please answer yes or no."},
+                )
+            elif q.kind == Question.Kind.CHOICE:
+                self.fields[name] = forms.ChoiceField(
+                    label=q.text,
+                    help_text=q.help_text,
+                    choices=[(o, o) for o in q.option_list()],
+                    widget=forms.RadioSelect,
+                    error_messages={
+                        "required": "Please choose one.",
+                        "invalid_choice": "Please choose one of the options.",
+                    },
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    label=q.text,
+                    help_text=q.help_text,
+                    required=False,
+                    max_length=1000,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                )
+            if q.follow_up:
+                self.fields[f"d_{q.code}"] = forms.CharField(
+                    label=q.follow_up,
+                    help_text="Only if you answered yes.",
+                    required=False,
+                    max_length=300,
+                )
+        self.fields["health_consent"] = forms.BooleanField(
+            label=(
+                "I agree that the spa may keep these answers to make my session safe. "
+                "Only my therapist and the owner can read them, and they are deleted "
+                "two years after my visit."
+            ),
+            error_messages={
+                "required": "We can only book a session with your agreement to keep these answers."
+            },
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        for key, value in list(cleaned.items()):
+            if isinstance(value, str):
+                cleaned[key] = clean_text(value, multiline=key.startswith("q_"))
+        return cleaned
+
+    def question_fields(self) -> list[tuple[Question, forms.BoundField, forms.BoundField | None]]:
+        """Each question with its answer field and its follow-up field, for the template."""
+        return [
+            (q, self[f"q_{q.code}"], self[f"d_{q.code}"] if q.follow_up else None)
+            for q in self.questions
+        ]
+
+    def answer_rows(self) -> list[dict]:
+        """What is stored and screened: a snapshot of each question as asked."""
+        rows = []
+        for q in self.questions:
+            rows.append(
+                {
+                    "code": q.code,
+                    "question": q.text,
+                    "version": q.version,
+                    "kind": q.kind,
+                    "answer": self.cleaned_data.get(f"q_{q.code}", ""),
+                    "detail": self.cleaned_data.get(f"d_{q.code}", ""),
+                }
+            )
+        return rows
+
+
+class ReviewForm(forms.Form):
+    policy_consent = forms.BooleanField(
+        label="I have read the cancellation policy and the visit details above.",
+        error_messages={"required": "Please confirm you have read the details and the policy."},
+    )
+
+
+class RescheduleForm(TimeForm):
+    pass
+

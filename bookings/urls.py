@@ -1,0 +1,19 @@
+from django.urls import path
+
+from bookings import views
+
+app_name = "bookings"
+
+urlpatterns = [
+    path("book/", views.service_step, name="service"),
+    path("book/therapist/", views.therapist_step, name="therapist"),
+    path("book/time/", views.time_step, name="time"),
+    path("book/details/", views.details_step, name="details"),
+    path("book/health/", views.health_step, name="health"),
+    path("book/review/", views.review_step, name="review"),
+    path("book/call-back/", views.callback_done, name="callback"),
+    path("bookings/<str:token>/", views.manage, name="manage"),
+    path("bookings/<str:token>/cancel/", views.cancel, name="cancel"),
+    path("bookings/<str:token>/reschedule/", views.reschedule, name="reschedule"),
+    path("bookings/<str:token>/calendar.ics", views.calendar_file, name="calendar"),
+]

@@ -1,0 +1,458 @@
+"""The booking flow at /book/ and the client's private page at /bookings/<token>/.
+
+The flow keeps what the client entered in their session, one step at a time,
+so going back and forth keeps everything. Nothing is written to the database
+until the review step (or a callback request when online booking is not
+possible).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from bookings import availability, ics, screening, services
+from bookings.forms import (
+    ANY,
+    CONSENT_VERSION,
+    DetailsForm,
+    HealthForm,
+    ReviewForm,
+    ServiceForm,
+    TherapistForm,
+    TimeForm,
+)
+from bookings.models import Appointment, BookingRules, Outcome, Question, Service, Therapist
+
+SESSION_KEY = "booking"
+STEPS = [
+    ("service", "Session"),
+    ("therapist", "Therapist"),
+    ("time", "Day and time"),
+    ("details", "Your details"),
+    ("health", "Health questions"),
+    ("review", "Review and send"),
+]
+STEP_URLS = {name: f"bookings:{name}" for name, _ in STEPS}
+
+
+# --- Session state ------------------------------------------------------------------
+
+
+def _state(request: HttpRequest) -> dict:
+    return request.session.get(SESSION_KEY, {})
+
+
+def _save(request: HttpRequest, **changes) -> None:
+    state = {**_state(request), **changes}
+    request.session[SESSION_KEY] = state
+
+
+def _service(state: dict) -> Service | None:
+    return Service.objects.active().filter(slug=state.get("service")).first()
+
+
+def _therapist(state: dict, service: Service) -> Therapist | None:
+    if state.get("therapist") in (None, ANY):
+        return None
+    return Therapist.objects.offering(service).filter(slug=state["therapist"]).first()
+
+
+def _start(state: dict) -> datetime | None:
+    try:
+        return datetime.fromisoformat(state["start"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _missing_step(state: dict, upto: str) -> str | None:
+    """The first earlier step without a valid answer, if any."""
+    service = _service(state)
+    checks = {
+        "service": service is not None,
+        "therapist": service is not None
+        and (state.get("therapist") == ANY or _therapist(state, service) is not None),
+        "time": _start(state) is not None,
+        "details": bool(state.get("details")),
+        "health": bool(state.get("screen")),
+    }
+    for name, _ in STEPS:
+        if name == upto:
+            return None
+        if not checks[name]:
+            return name
+    return None
+
+
+def _render_step(request: HttpRequest, step: str, template: str, context: dict) -> HttpResponse:
+    number = [name for name, _ in STEPS].index(step) + 1
+    done = {name for name, _ in STEPS[: number - 1]}
+    return render(
+        request,
+        template,
+        {
+            "steps": [(name, label, name in done) for name, label in STEPS],
+            "step": step,
+            "step_number": number,
+            "step_count": len(STEPS),
+            "state": _state(request),
+            **context,
+        },
+    )
+
+
+def _guard(step: str):
+    """Send the client back to the first step still missing an answer."""
+
+    def decorator(view):
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            missing = _missing_step(_state(request), step)
+            if missing:
+                return redirect(STEP_URLS[missing])
+            return view(request, *args, **kwargs)
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        return wrapped
+
+    return decorator
+
+
+# --- The flow -------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def service_step(request: HttpRequest) -> HttpResponse:
+    state = _state(request)
+    if request.method == "POST":
+        form = ServiceForm(request.POST)
+        if form.is_valid():
+            slug = form.cleaned_data["service"].slug
+            if slug != state.get("service"):
+                _save(request, service=slug, therapist=None, start=None)
+            return redirect("bookings:therapist")
+    else:
+        chosen = request.GET.get("service") or state.get("service")
+        form = ServiceForm(initial={"service": chosen})
+        if request.GET.get("service") and _service({"service": chosen}):
+            # A guide's "book this" link: the service is chosen, go straight on.
+            _save(request, service=chosen, therapist=None, start=None)
+            return redirect("bookings:therapist")
+    return _render_step(request, "service", "bookings/step_service.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@_guard("therapist")
+def therapist_step(request: HttpRequest) -> HttpResponse:
+    state = _state(request)
+    service = _service(state)
+    data = request.POST if request.method == "POST" else None
+    form = TherapistForm(data, service=service, initial={"therapist": state.get("therapist") or ANY})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["therapist"] != state.get("therapist"):
+            _save(request, therapist=form.cleaned_data["therapist"], start=None)
+        return redirect("bookings:time")
+    return _render_step(
+        request,
+        "therapist",
+        "bookings/step_therapist.html",
+        {"form": form, "service": service, "therapists": form.therapists},
+    )
+
+
+def _week_start(request: HttpRequest, today: date) -> tuple[int, date]:
+    try:
+        week = max(0, min(int(request.GET.get("week", 0)), 52))
+    except ValueError:
+        week = 0
+    return week, today + timedelta(days=7 * week)
+
+
+@require_http_methods(["GET", "POST"])
+@_guard("time")
+def time_step(request: HttpRequest) -> HttpResponse:
+    state = _state(request)
+    service = _service(state)
+    therapist = _therapist(state, service)
+    form = TimeForm(request.POST or None, initial={"start": state.get("start")})
+    taken, nearest = None, []
+    if request.method == "POST" and form.is_valid():
+        start = form.cleaned_data["start"]
+        if _is_free(service, therapist, start):
+            _save(request, start=start.isoformat(), taken=None)
+            return redirect("bookings:details")
+        taken, nearest = start, services.nearest_alternatives(
+            service, getattr(therapist, "pk", None), start
+        )
+        form.add_error("start", "Sorry, that time is not free. Choose another.")
+    elif state.get("taken"):
+        taken = datetime.fromisoformat(state["taken"])
+        nearest = services.nearest_alternatives(service, getattr(therapist, "pk", None), taken)
+    today = timezone.localdate()
+    week, first = _week_start(request, today)
+    days = availability.slots_by_day(
+        availability.slots_for(service, therapist, first, first + timedelta(days=6))
+    )
+    rules = BookingRules.current()
+    return _render_step(
+        request,
+        "time",
+        "bookings/step_time.html",
+        {
+            "form": form,
+            "service": service,
+            "therapist": therapist,
+            "days": days,
+            "week": week,
+            "has_next_week": first + timedelta(days=7) <= today + rules.horizon,
+            "taken": taken,
+            "nearest": nearest,
+            "chosen": state.get("start"),
+        },
+    )
+
+
+def _is_free(service: Service, therapist: Therapist | None, start: datetime) -> bool:
+    if therapist is not None:
+        return availability.is_free(service, therapist.pk, start)
+    return any(
+        availability.is_free(service, t.pk, start) for t in Therapist.objects.offering(service)
+    )
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@_guard("details")
+def details_step(request: HttpRequest) -> HttpResponse:
+    state = _state(request)
+    form = DetailsForm(request.POST or None, initial=state.get("details"))
+    if request.method == "POST" and form.is_valid():
+        _save(request, details=form.cleaned_data)
+        return redirect("bookings:health")
+    return _render_step(request, "details", "bookings/step_details.html", {"form": form})
+
+
+def _questions() -> list[Question]:
+    return list(Question.objects.active().prefetch_related("avoid_points"))
+
+
+def _health_initial(state: dict) -> dict:
+    initial = {"health_consent": state.get("health_consent", False)}
+    for row in state.get("answers", []):
+        initial[f"q_{row['code']}"] = row["answer"]
+        initial[f"d_{row['code']}"] = row["detail"]
+    return initial
+
+
+@never_cache
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@_guard("health")
+def health_step(request: HttpRequest) -> HttpResponse:
+    state = _state(request)
+    questions = _questions()
+    form = HealthForm(request.POST or None, questions=questions, initial=_health_initial(state))
+    if request.method == "POST" and form.is_valid():
+        rows = form.answer_rows()
+        result = screening.screen(
+            screening.rules_from_questions(questions),
+            [screening.Answer(r["code"], r["answer"], r["detail"]) for r in rows],
+        )
+        for row in rows:
+            row["triggered"] = row["code"] in result.triggered
+        version = screening.questionnaire_version(questions)
+        if result.outcome == Outcome.DECLINE:
+            return _decline(request, state, rows, result, version)
+        _save(
+            request,
+            answers=rows,
+            version=version,
+            health_consent=True,
+            screen=dataclasses.asdict(result),
+        )
+        return redirect("bookings:review")
+    return _render_step(
+        request, "health", "bookings/step_health.html", {"form": form, "questions": questions}
+    )
+
+
+def _decline(request, state, rows, result, version) -> HttpResponse:
+    """No slot is taken; the spa calls the client back, with nothing they typed lost."""
+    service = _service(state)
+    therapist = _therapist(state, service) if service else None
+    details = state["details"]
+    services.request_callback(
+        service=service,
+        therapist_id=getattr(therapist, "pk", None),
+        preferred_start=_start(state),
+        client=services.ClientDetails(**details),
+        screened=services.Screened(result=result, answers=rows, version=version),
+    )
+    request.session.pop(SESSION_KEY, None)
+    request.session["callback"] = {"name": details["name"], "guidance": list(result.guidance)}
+    return redirect("bookings:callback")
+
+
+@never_cache
+@require_safe
+def callback_done(request: HttpRequest) -> HttpResponse:
+    info = request.session.pop("callback", None)
+    if info is None:
+        return redirect("bookings:service")
+    return render(request, "bookings/callback.html", {"info": info})
+
+
+def _result(state: dict) -> screening.Result:
+    data = state["screen"]
+    return screening.Result(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+
+
+@never_cache
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@_guard("review")
+def review_step(request: HttpRequest) -> HttpResponse:
+    state = _state(request)
+    service = _service(state)
+    therapist = _therapist(state, service)
+    result = _result(state)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = services.place_booking(
+                service=service,
+                therapist_id=getattr(therapist, "pk", None),
+                start=_start(state),
+                client=services.ClientDetails(**state["details"]),
+                screened=services.Screened(
+                    result=result, answers=state["answers"], version=state["version"]
+                ),
+                consent_version=CONSENT_VERSION,
+            )
+        except services.SlotTaken:
+            _save(request, taken=state["start"], start=None)
+            messages.error(request, "Sorry, someone booked that time a moment ago.")
+            return redirect("bookings:time")
+        request.session.pop(SESSION_KEY, None)
+        messages.success(request, "Thank you. Your request is in: we have emailed you the details.")
+        return redirect(appointment.get_absolute_url())
+    from points.models import Point
+
+    return _render_step(
+        request,
+        "review",
+        "bookings/step_review.html",
+        {
+            "form": form,
+            "service": service,
+            "therapist": therapist,
+            "start": _start(state),
+            "details": state["details"],
+            "result": result,
+            "avoid_points": Point.objects.filter(code__in=result.avoid_points),
+            "rules": BookingRules.current(),
+        },
+    )
+
+
+# --- The client's own booking -----------------------------------------------------------
+
+
+def _appointment(token: str) -> Appointment:
+    if len(token) > 64:
+        raise Http404
+    return get_object_or_404(
+        Appointment.objects.select_related("service", "therapist"), token=token
+    )
+
+
+@never_cache
+@require_safe
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = _appointment(token)
+    return render(
+        request,
+        "bookings/manage.html",
+        {
+            "appointment": appointment,
+            "can_change": appointment.can_client_change(),
+            "rules": BookingRules.current(),
+        },
+    )
+
+
+@never_cache
+@require_POST
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = _appointment(token)
+    try:
+        services.cancel_by_client(appointment)
+    except services.ChangeNotAllowed:
+        messages.error(
+            request, "This booking can no longer be cancelled online. Please call us instead."
+        )
+    else:
+        messages.success(request, "Your booking is cancelled. We have sent you an email.")
+    return redirect(appointment.get_absolute_url())
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reschedule(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = _appointment(token)
+    if not appointment.can_client_change():
+        messages.error(request, "This booking can no longer be moved online. Please call us.")
+        return redirect(appointment.get_absolute_url())
+    form = TimeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reschedule(appointment, form.cleaned_data["start"])
+        except services.SlotTaken:
+            form.add_error("start", "Sorry, that time is not free. Choose another.")
+        except services.ChangeNotAllowed:
+            messages.error(request, "This booking can no longer be moved online. Please call us.")
+            return redirect(appointment.get_absolute_url())
+        else:
+            messages.success(request, "Your booking has moved. We have emailed you the new time.")
+            return redirect(appointment.get_absolute_url())
+    week, first = _week_start(request, timezone.localdate())
+    slots = availability.slots_for(
+        appointment.service,
+        appointment.therapist,
+        first,
+        first + timedelta(days=6),
+        exclude_appointment_id=appointment.pk,
+    )
+    return render(
+        request,
+        "bookings/reschedule.html",
+        {
+            "appointment": appointment,
+            "form": form,
+            "days": availability.slots_by_day(slots),
+            "week": week,
+            "has_next_week": week < 52,
+        },
+    )
+
+
+@never_cache
+@require_safe
+def calendar_file(request: HttpRequest, token: str) -> HttpResponse:
+    appointment = _appointment(token)
+    response = HttpResponse(ics.calendar_for(appointment), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="spa-appointment.ics"'
+    return response
+
+
+def book_url_for(service: Service) -> str:
+    return reverse("bookings:service") + f"?service={service.slug}"

@@ -1,0 +1,87 @@
+"""A small spa in code: one service, two therapists working every day, a short questionnaire."""
+
+from datetime import time, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from bookings.models import BookingRules, Question, Service, Therapist, WorkingHours
+from tests import factories as f
+
+
+@pytest.fixture
+def spa(db):
+    BookingRules.objects.update_or_create(
+        pk=1,
+        defaults=dict(
+            slot_step_minutes=30, min_notice_hours=2, horizon_days=30, cancellation_cutoff_hours=24
+        ),
+    )
+    service = Service.objects.create(
+        name="Back massage",
+        slug="back-massage",
+        summary="A back massage.",
+        description="We work the back.",
+        duration_minutes=60,
+        price="80.00",
+        buffer_before_minutes=0,
+        buffer_after_minutes=15,
+    )
+    therapists = []
+    for name in ("Ana", "Ben"):
+        user = get_user_model().objects.create_user(name.lower(), is_staff=True)
+        t = Therapist.objects.create(user=user, display_name=name, slug=name.lower())
+        t.services.add(service)
+        for weekday in range(7):
+            WorkingHours.objects.create(
+                therapist=t, weekday=weekday, start=time(9, 0), end=time(17, 0)
+            )
+        therapists.append(t)
+    return {"service": service, "ana": therapists[0], "ben": therapists[1]}
+
+
+@pytest.fixture
+def questions(db):
+    li4 = f.point("LI4", english_name="Joining Valley")
+    qs = [
+        Question.objects.create(code="fever", text="Fever in the last two days?", order=1, on_yes="decline",
+                                guidance="Please rebook once you have had two days without a fever."),
+        Question.objects.create(code="pregnant", text="Are you or might you be pregnant?", order=2,
+                                on_yes="review", follow_up="How many weeks?"),
+        Question.objects.create(code="heart", text="A heart condition?", order=3, on_yes="clearance",
+                                guidance="Bring a note from your doctor saying massage is fine."),
+        Question.objects.create(code="rash", text="A rash or broken skin?", order=4, on_yes="avoid-area",
+                                avoid_area="the affected skin"),
+        Question.objects.create(code="else", text="Anything else we should know?", kind="text",
+                                order=5, on_yes="review"),
+    ]
+    qs[1].avoid_points.add(li4)
+    return qs
+
+
+def tomorrow_at(hour: int, minute: int = 0):
+    local = timezone.localtime() + timedelta(days=2)
+    return local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+def answers(**yes) -> dict:
+    """POST data for the questionnaire: every question 'no' unless given."""
+    data = {"q_fever": "no", "q_pregnant": "no", "q_heart": "no", "q_rash": "no", "q_else": "",
+            "health_consent": "on"}
+    for code, value in yes.items():
+        data[f"q_{code}"] = value
+    return data
+
+
+DETAILS = {"name": "Casey Client", "email": "Casey@Example.com", "phone": "(555) 010-2233",
+           "notes": "Firm pressure please."}
+
+
+def walk_to_review(client, spa, start, **yes):
+    """Drive the flow up to the review step; returns the last response."""
+    client.post("/book/", {"service": spa["service"].slug})
+    client.post("/book/therapist/", {"therapist": "any"})
+    client.post("/book/time/", {"start": start.isoformat()})
+    client.post("/book/details/", DETAILS)
+    return client.post("/book/health/", answers(**yes))

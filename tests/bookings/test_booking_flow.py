@@ -1,0 +1,284 @@
+"""The whole flow at /book/, for each screening outcome, and bad input at each step."""
+
+import pytest
+from django.core import mail
+
+from bookings.models import Appointment, AppointmentEvent, CallbackRequest, HealthAnswers
+from tests.bookings.conftest import DETAILS, answers, tomorrow_at, walk_to_review
+
+pytestmark = pytest.mark.django_db
+
+
+def test_step_indicator_and_service_list(anonymous, spa):
+    response = anonymous.get("/book/")
+    assert response.status_code == 200
+    assert b"Step 1 of 6" in response.content
+    assert b"Back massage" in response.content
+
+
+def test_clear_booking_end_to_end(anonymous, spa, questions):
+    start = tomorrow_at(10)
+    response = walk_to_review(anonymous, spa, start)
+    assert response.status_code == 302 and response["Location"] == "/book/review/"
+    review = anonymous.get("/book/review/")
+    assert b"Step 6 of 6" in review.content and b"Casey Client" in review.content
+    response = anonymous.post("/book/review/", {"policy_consent": "on"})
+    appointment = Appointment.objects.get()
+    assert response["Location"] == appointment.get_absolute_url()
+    assert appointment.status == "requested" and not appointment.flagged
+    assert appointment.start == start
+    assert appointment.client_email == "casey@example.com"
+    assert appointment.consent_version and appointment.consent_at
+    assert appointment.health.outcome == "clear"
+    assert [e.to_status for e in AppointmentEvent.objects.filter(appointment=appointment)] == [
+        "requested"
+    ]
+    # The session no longer holds the answers once the booking is made.
+    assert "booking" not in anonymous.session
+    page = anonymous.get(appointment.get_absolute_url())
+    assert b"Requested" in page.content
+    assert len(mail.outbox) >= 2  # the client's "request received" and the staff alert
+
+
+def test_review_outcome_flags_and_names_points(anonymous, spa, questions):
+    walk_to_review(anonymous, spa, tomorrow_at(11), pregnant="yes")
+    review = anonymous.get("/book/review/")
+    assert b"LI4 Joining Valley" in review.content
+    anonymous.post("/book/review/", {"policy_consent": "on"})
+    appointment = Appointment.objects.get()
+    assert appointment.flagged and appointment.screening == "review"
+    assert list(appointment.avoid_points.values_list("code", flat=True)) == ["LI4"]
+
+
+def test_clearance_holds_the_slot_awaiting_clearance(anonymous, spa, questions):
+    walk_to_review(anonymous, spa, tomorrow_at(12), heart="yes")
+    assert b"note from your doctor" in anonymous.get("/book/review/").content
+    anonymous.post("/book/review/", {"policy_consent": "on"})
+    appointment = Appointment.objects.get()
+    assert appointment.status == "awaiting-clearance"
+    assert "note from your doctor" in appointment.client_guidance
+
+
+def test_avoid_area_books_normally_and_records_the_area(anonymous, spa, questions):
+    walk_to_review(anonymous, spa, tomorrow_at(13), rash="yes")
+    anonymous.post("/book/review/", {"policy_consent": "on"})
+    appointment = Appointment.objects.get()
+    assert appointment.status == "requested" and not appointment.flagged
+    assert appointment.avoid_areas == "the affected skin"
+
+
+def test_decline_takes_no_slot_and_keeps_details_for_a_callback(anonymous, spa, questions):
+    response = walk_to_review(anonymous, spa, tomorrow_at(14), fever="yes", pregnant="yes")
+    assert response["Location"] == "/book/call-back/"
+    page = anonymous.get("/book/call-back/")
+    assert b"two days without a fever" in page.content
+    assert not Appointment.objects.exists()
+    callback = CallbackRequest.objects.get()
+    assert (callback.name, callback.email, callback.phone) == (
+        "Casey Client", "casey@example.com", "(555) 010-2233"
+    )
+    assert callback.notes == "Firm pressure please."
+    assert callback.health.outcome == "decline"
+    assert any("Call back" in m.subject or "call" in m.subject.lower() for m in mail.outbox)
+
+
+def test_strictest_outcome_wins(anonymous, spa, questions):
+    walk_to_review(anonymous, spa, tomorrow_at(15), pregnant="yes", heart="yes", rash="yes")
+    anonymous.post("/book/review/", {"policy_consent": "on"})
+    assert Appointment.objects.get().status == "awaiting-clearance"
+
+
+def test_answers_stored_with_a_snapshot_of_the_wording(anonymous, spa, questions):
+    walk_to_review(anonymous, spa, tomorrow_at(10), pregnant="yes")
+    anonymous.post("/book/review/", {"policy_consent": "on"})
+    questions[1].text = "Is there any chance you are pregnant?"
+    questions[1].save()
+    stored = HealthAnswers.objects.get().answers
+    row = next(r for r in stored if r["code"] == "pregnant")
+    assert row["question"] == "Are you or might you be pregnant?"
+    assert row["answer"] == "yes" and row["triggered"] is True
+    assert row["version"] == 1
+
+
+def test_back_and_forth_keeps_everything(anonymous, spa, questions):
+    walk_to_review(anonymous, spa, tomorrow_at(10), pregnant="yes")
+    details = anonymous.get("/book/details/").content.decode()
+    assert 'value="Casey Client"' in details and "Firm pressure please." in details
+    health = anonymous.get("/book/health/").content.decode()
+    assert 'value="yes" id="id_q_pregnant_1" checked' in health or (
+        'id="id_q_pregnant_1"' in health and "checked" in health
+    )
+    time_page = anonymous.get("/book/time/").content.decode()
+    assert f'value="{tomorrow_at(10).astimezone().isoformat()}"' in time_page or "checked" in time_page
+
+
+def test_steps_cannot_be_skipped(anonymous, spa, questions):
+    assert anonymous.get("/book/review/")["Location"] == "/book/"
+    anonymous.post("/book/", {"service": spa["service"].slug})
+    assert anonymous.get("/book/details/")["Location"] == "/book/therapist/"
+
+
+def test_service_link_preselects_and_skips_ahead(anonymous, spa):
+    response = anonymous.get("/book/?service=back-massage")
+    assert response["Location"] == "/book/therapist/"
+    assert anonymous.session["booking"]["service"] == "back-massage"
+
+
+@pytest.mark.parametrize("slug", ["nope", "", "<script>", "back-massage'--"])
+def test_bad_service_values(anonymous, spa, slug):
+    response = anonymous.post("/book/", {"service": slug})
+    assert response.status_code == 200
+    assert b"invalid-feedback" in response.content
+
+
+def test_therapist_who_does_not_offer_the_service_is_refused(anonymous, spa):
+    from django.contrib.auth import get_user_model
+
+    from bookings.models import Therapist
+
+    user = get_user_model().objects.create_user("cy", is_staff=True)
+    Therapist.objects.create(user=user, display_name="Cy", slug="cy")
+    anonymous.post("/book/", {"service": spa["service"].slug})
+    response = anonymous.post("/book/therapist/", {"therapist": "cy"})
+    assert response.status_code == 200
+    assert b"does not offer this session" in response.content
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "tomorrow", "2026-13-40T10:00", "2020-01-01T10:00:00+00:00", "9999-12-31T10:00:00+00:00",
+     "2026-12-01T10:00:00", "x" * 39],
+)
+def test_bad_times_get_a_message(anonymous, spa, value):
+    anonymous.post("/book/", {"service": spa["service"].slug})
+    anonymous.post("/book/therapist/", {"therapist": "any"})
+    response = anonymous.post("/book/time/", {"start": value})
+    assert response.status_code == 200
+    assert b"invalid-feedback" in response.content
+    assert not anonymous.session["booking"].get("start")
+
+
+def test_off_grid_and_out_of_hours_times_refused(anonymous, spa):
+    anonymous.post("/book/", {"service": spa["service"].slug})
+    anonymous.post("/book/therapist/", {"therapist": "ana"})
+    for start in (tomorrow_at(10, 10), tomorrow_at(7), tomorrow_at(16, 30)):
+        response = anonymous.post("/book/time/", {"start": start.isoformat()})
+        assert b"not free" in response.content, start
+
+
+def test_another_therapists_slot_is_not_free_for_the_chosen_one(anonymous, spa):
+    from bookings.models import Appointment
+
+    taken = Appointment(service=spa["service"], therapist=spa["ana"], client_name="X",
+                        client_email="x@example.com", client_phone="5550101010")
+    taken.set_times(tomorrow_at(10))
+    taken.save()
+    anonymous.post("/book/", {"service": spa["service"].slug})
+    anonymous.post("/book/therapist/", {"therapist": "ana"})
+    assert b"not free" in anonymous.post("/book/time/", {"start": tomorrow_at(10).isoformat()}).content
+    anonymous.post("/book/therapist/", {"therapist": "ben"})
+    ok = anonymous.post("/book/time/", {"start": tomorrow_at(10).isoformat()})
+    assert ok.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("name", "", b"This field is required"),
+        ("name", "\x00\x01", b"Tell us your name"),
+        ("email", "not-an-email", b"valid email"),
+        ("phone", "12", b"7 to 15 digits"),
+        ("phone", "call me maybe", b"7 to 15 digits"),
+        ("notes", "x" * 1001, b"at most 1000"),
+        ("name", "n" * 101, b"at most 100"),
+    ],
+)
+def test_bad_details_keep_every_value(anonymous, spa, field, value, message):
+    anonymous.post("/book/", {"service": spa["service"].slug})
+    anonymous.post("/book/therapist/", {"therapist": "any"})
+    anonymous.post("/book/time/", {"start": tomorrow_at(10).isoformat()})
+    data = {**DETAILS, field: value}
+    response = anonymous.post("/book/details/", data)
+    assert response.status_code == 200
+    assert message in response.content
+    for other, kept in DETAILS.items():
+        if other != field:
+            assert kept.encode() in response.content
+    assert "details" not in anonymous.session["booking"]
+
+
+def test_odd_unicode_details_are_accepted_and_normalised(anonymous, spa, questions):
+    anonymous.post("/book/", {"service": spa["service"].slug})
+    anonymous.post("/book/therapist/", {"therapist": "any"})
+    anonymous.post("/book/time/", {"start": tomorrow_at(10).isoformat()})
+    response = anonymous.post(
+        "/book/details/",
+        {**DETAILS, "name": "  Zoë   O\u2019Brien \u202e ", "notes": "🙂 ñ\r\n\u0000line"},
+    )
+    assert response.status_code == 302
+    saved = anonymous.session["booking"]["details"]
+    assert saved["name"] == "Zoë O\u2019Brien"
+    assert "\x00" not in saved["notes"]
+
+
+def test_questionnaire_errors_keep_answers(anonymous, spa, questions):
+    walk_to_review(anonymous, spa, tomorrow_at(10))
+    data = answers(pregnant="yes")
+    del data["q_heart"]
+    data["d_pregnant"] = "20"
+    data.pop("health_consent")
+    response = anonymous.post("/book/health/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Please answer yes or no." in html
+    assert "agreement to keep these answers" in html
+    assert 'value="20"' in html
+
+
+def test_tampered_answer_values_are_refused(anonymous, spa, questions):
+    walk_to_review(anonymous, spa, tomorrow_at(10))
+    response = anonymous.post("/book/health/", answers(fever="maybe"))
+    assert response.status_code == 200
+    assert b"invalid-feedback" in response.content
+
+
+def test_slot_taken_meanwhile_keeps_details_and_answers(anonymous, spa, questions):
+    start = tomorrow_at(10)
+    anonymous.post("/book/", {"service": spa["service"].slug})
+    anonymous.post("/book/therapist/", {"therapist": "ana"})
+    anonymous.post("/book/time/", {"start": start.isoformat()})
+    anonymous.post("/book/details/", DETAILS)
+    anonymous.post("/book/health/", answers(pregnant="yes"))
+    # Someone else takes the time while the client reads the review page.
+    other = Appointment(service=spa["service"], therapist=spa["ana"], client_name="Other",
+                        client_email="o@example.com", client_phone="5550100000")
+    other.set_times(start)
+    other.save()
+    response = anonymous.post("/book/review/", {"policy_consent": "on"})
+    assert response["Location"] == "/book/time/"
+    page = anonymous.get("/book/time/").content.decode()
+    assert "has just been taken" in page
+    assert "Nearest free times" in page
+    state = anonymous.session["booking"]
+    assert state["details"]["name"] == "Casey Client"
+    assert any(r["answer"] == "yes" for r in state["answers"])
+    assert Appointment.objects.count() == 1
+
+
+def test_review_requires_policy_consent(anonymous, spa, questions):
+    walk_to_review(anonymous, spa, tomorrow_at(10))
+    response = anonymous.post("/book/review/", {})
+    assert response.status_code == 200
+    assert b"Please confirm" in response.content
+    assert not Appointment.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/book/", "/book/therapist/", "/book/time/", "/book/review/"])
+def test_wrong_method(anonymous, spa, path):
+    assert anonymous.put(path).status_code == 405
+
+
+def test_health_pages_are_not_cached(anonymous, spa, questions):
+    walk_to_review(anonymous, spa, tomorrow_at(10))
+    for path in ("/book/health/", "/book/review/"):
+        assert "no-store" in anonymous.get(path)["Cache-Control"]

@@ -1,0 +1,101 @@
+"""The client's private page: view, cancel before the cut-off, reschedule, calendar file."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from bookings.models import Appointment
+from tests.bookings.conftest import tomorrow_at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def booking(spa):
+    a = Appointment(service=spa["service"], therapist=spa["ana"], client_name="Casey",
+                    client_email="casey@example.com", client_phone="5550102233", status="confirmed")
+    a.set_times(tomorrow_at(10))
+    a.save()
+    return a
+
+
+def test_page_shows_the_booking(anonymous, booking):
+    response = anonymous.get(booking.get_absolute_url())
+    assert response.status_code == 200
+    assert b"Back massage" in response.content and b"Ana" in response.content
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("token", ["nope", "a" * 43, "a" * 200, "%00"])
+def test_wrong_token_is_404(anonymous, booking, token):
+    assert anonymous.get(f"/bookings/{token}/").status_code == 404
+    assert anonymous.post(f"/bookings/{token}/cancel/").status_code == 404
+
+
+def test_cancel_before_cutoff(anonymous, booking):
+    response = anonymous.post(f"/bookings/{booking.token}/cancel/")
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "cancelled" and booking.cancelled_by == "client"
+    assert booking.events.last().to_status == "cancelled"
+    assert any("cancel" in m.subject.lower() for m in mail.outbox)
+
+
+def test_cancel_is_post_only(anonymous, booking):
+    assert anonymous.get(f"/bookings/{booking.token}/cancel/").status_code == 405
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+
+
+def test_cutoff_is_enforced_on_the_post_itself(anonymous, booking):
+    booking.set_times(timezone.now() + timedelta(hours=5))
+    booking.save()
+    page = anonymous.get(booking.get_absolute_url())
+    assert b"can no longer be changed online" in page.content
+    anonymous.post(f"/bookings/{booking.token}/cancel/")
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+    assert anonymous.get(f"/bookings/{booking.token}/reschedule/").status_code == 302
+
+
+def test_reschedule_moves_and_bumps_sequence(anonymous, booking):
+    new = tomorrow_at(14)
+    page = anonymous.get(f"/bookings/{booking.token}/reschedule/")
+    assert page.status_code == 200
+    assert new.isoformat().encode() in page.content
+    response = anonymous.post(f"/bookings/{booking.token}/reschedule/", {"start": new.isoformat()})
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.start == new and booking.sequence == 1
+    assert any("moved" in m.subject.lower() or "resched" in m.subject.lower() for m in mail.outbox)
+
+
+def test_reschedule_to_a_taken_time_is_refused(anonymous, booking, spa):
+    other = Appointment(service=spa["service"], therapist=spa["ana"], client_name="X",
+                        client_email="x@example.com", client_phone="5550100000")
+    other.set_times(tomorrow_at(14))
+    other.save()
+    response = anonymous.post(
+        f"/bookings/{booking.token}/reschedule/", {"start": tomorrow_at(14).isoformat()}
+    )
+    assert response.status_code == 200 and b"not free" in response.content
+    booking.refresh_from_db()
+    assert booking.start == tomorrow_at(10)
+
+
+def test_reschedule_garbage_gets_a_message(anonymous, booking):
+    response = anonymous.post(f"/bookings/{booking.token}/reschedule/", {"start": "soon"})
+    assert response.status_code == 200 and b"Choose a time" in response.content
+
+
+def test_calendar_file_keeps_uid_and_raises_sequence(anonymous, booking):
+    first = anonymous.get(f"/bookings/{booking.token}/calendar.ics")
+    assert first["Content-Type"].startswith("text/calendar")
+    anonymous.post(f"/bookings/{booking.token}/reschedule/", {"start": tomorrow_at(15).isoformat()})
+    second = anonymous.get(f"/bookings/{booking.token}/calendar.ics")
+    uid = [line for line in first.content.decode().splitlines() if line.startswith("UID")]
+    assert uid and uid == [l for l in second.content.decode().splitlines() if l.startswith("UID")]
+    assert "SEQUENCE:0" in first.content.decode() and "SEQUENCE:1" in second.content.decode()
+    assert booking.token not in first.content.decode().split("UID:")[1].splitlines()[0]
