@@ -34,6 +34,8 @@ $(STAMP): pyproject.toml | $(PY)
 run: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py load_starter_library
+	DJANGO_DEBUG=1 $(PY) manage.py load_starter_questionnaire
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo_spa
 	DJANGO_DEBUG=1 $(PY) manage.py ensure_demo_staff
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

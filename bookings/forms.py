@@ -18,9 +18,7 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     """Normalise Unicode and drop control characters (keeping line breaks in notes)."""
     value = unicodedata.normalize("NFC", value)
     allowed = {"\n"} if multiline else set()
-    value = "".join(
-        ch for ch in value if ch in allowed or unicodedata.category(ch)[0] != "C"
-    )
+    value = "".join(ch for ch in value if ch in allowed or unicodedata.category(ch)[0] != "C")
     if multiline:
         return "\n".join(line.rstrip() for line in value.strip().splitlines())
     return " ".join(value.split())
@@ -83,7 +81,9 @@ PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{7,25}$")
 
 class DetailsForm(forms.Form):
     name = forms.CharField(label="Your name", max_length=100)
-    email = forms.EmailField(label="Email", max_length=254, help_text="We send the confirmation here.")
+    email = forms.EmailField(
+        label="Email", max_length=254, help_text="We send the confirmation here."
+    )
     phone = forms.CharField(
         label="Phone", max_length=30, help_text="In case we need to reach you about the visit."
     )
@@ -213,4 +213,3 @@ class ReviewForm(forms.Form):
 
 class RescheduleForm(TimeForm):
     pass
-

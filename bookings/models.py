@@ -287,7 +287,8 @@ class Question(models.Model):
     guidance = models.TextField(
         blank=True,
         help_text="What the client is told after a 'yes' (what to bring, whom to call). "
-        "Screening wording: never a diagnosis.",
+        "Screening wording: never a diagnosis. {spa_name}, {spa_phone} and {spa_email} are "
+        "filled in from the spa's settings.",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     updated = models.DateTimeField(auto_now=True)
@@ -310,12 +311,9 @@ class Question(models.Model):
     def save(self, *args, **kwargs) -> None:
         # Wording changes get a new version, so stored snapshots stay traceable.
         if self.pk:
-            old = Question.objects.filter(pk=self.pk).values("text", "kind", "choices").first()
-            if old and (old["text"], old["kind"], old["choices"]) != (
-                self.text,
-                self.kind,
-                self.choices,
-            ):
+            fields = ["text", "kind", "choices", "choices_that_trigger", "on_yes", "follow_up"]
+            old = Question.objects.filter(pk=self.pk).values(*fields).first()
+            if old and any(old[name] != getattr(self, name) for name in fields):
                 self.version += 1
         super().save(*args, **kwargs)
 

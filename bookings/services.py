@@ -199,7 +199,11 @@ def reschedule(appointment: Appointment, start: datetime, *, now: datetime | Non
             if not current.can_client_change(now):
                 raise ChangeNotAllowed()
             if not availability.is_free(
-                current.service, current.therapist_id, start, now=now, exclude_appointment_id=current.pk
+                current.service,
+                current.therapist_id,
+                start,
+                now=now,
+                exclude_appointment_id=current.pk,
             ):
                 raise SlotTaken()
             old = timezone.localtime(current.start)

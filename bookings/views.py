@@ -93,6 +93,11 @@ def _missing_step(state: dict, upto: str) -> str | None:
     return None
 
 
+def _posted(request: HttpRequest):
+    # Not `request.POST or None`: an empty POST must still bind, so its errors show.
+    return request.POST if request.method == "POST" else None
+
+
 def _render_step(request: HttpRequest, step: str, template: str, context: dict) -> HttpResponse:
     number = [name for name, _ in STEPS].index(step) + 1
     done = {name for name, _ in STEPS[: number - 1]}
@@ -155,8 +160,9 @@ def service_step(request: HttpRequest) -> HttpResponse:
 def therapist_step(request: HttpRequest) -> HttpResponse:
     state = _state(request)
     service = _service(state)
-    data = request.POST if request.method == "POST" else None
-    form = TherapistForm(data, service=service, initial={"therapist": state.get("therapist") or ANY})
+    form = TherapistForm(
+        _posted(request), service=service, initial={"therapist": state.get("therapist") or ANY}
+    )
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["therapist"] != state.get("therapist"):
             _save(request, therapist=form.cleaned_data["therapist"], start=None)
@@ -183,15 +189,16 @@ def time_step(request: HttpRequest) -> HttpResponse:
     state = _state(request)
     service = _service(state)
     therapist = _therapist(state, service)
-    form = TimeForm(request.POST or None, initial={"start": state.get("start")})
+    form = TimeForm(_posted(request), initial={"start": state.get("start")})
     taken, nearest = None, []
     if request.method == "POST" and form.is_valid():
         start = form.cleaned_data["start"]
         if _is_free(service, therapist, start):
             _save(request, start=start.isoformat(), taken=None)
             return redirect("bookings:details")
-        taken, nearest = start, services.nearest_alternatives(
-            service, getattr(therapist, "pk", None), start
+        taken, nearest = (
+            start,
+            services.nearest_alternatives(service, getattr(therapist, "pk", None), start),
         )
         form.add_error("start", "Sorry, that time is not free. Choose another.")
     elif state.get("taken"):
@@ -234,7 +241,7 @@ def _is_free(service: Service, therapist: Therapist | None, start: datetime) -> 
 @_guard("details")
 def details_step(request: HttpRequest) -> HttpResponse:
     state = _state(request)
-    form = DetailsForm(request.POST or None, initial=state.get("details"))
+    form = DetailsForm(_posted(request), initial=state.get("details"))
     if request.method == "POST" and form.is_valid():
         _save(request, details=form.cleaned_data)
         return redirect("bookings:health")
@@ -260,7 +267,7 @@ def _health_initial(state: dict) -> dict:
 def health_step(request: HttpRequest) -> HttpResponse:
     state = _state(request)
     questions = _questions()
-    form = HealthForm(request.POST or None, questions=questions, initial=_health_initial(state))
+    form = HealthForm(_posted(request), questions=questions, initial=_health_initial(state))
     if request.method == "POST" and form.is_valid():
         rows = form.answer_rows()
         result = screening.screen(
@@ -325,7 +332,7 @@ def review_step(request: HttpRequest) -> HttpResponse:
     service = _service(state)
     therapist = _therapist(state, service)
     result = _result(state)
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             appointment = services.place_booking(
@@ -412,7 +419,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
     if not appointment.can_client_change():
         messages.error(request, "This booking can no longer be moved online. Please call us.")
         return redirect(appointment.get_absolute_url())
-    form = TimeForm(request.POST or None)
+    form = TimeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.reschedule(appointment, form.cleaned_data["start"])
@@ -449,7 +456,9 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
 @require_safe
 def calendar_file(request: HttpRequest, token: str) -> HttpResponse:
     appointment = _appointment(token)
-    response = HttpResponse(ics.calendar_for(appointment), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        ics.calendar_for(appointment), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="spa-appointment.ics"'
     return response
 

@@ -2,40 +2,109 @@
 
 from django.contrib.auth.models import Group, Permission
 
-# app_label -> models whose add/change/delete/view permissions the role holds.
-ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
+ACTIONS = ("add", "change", "delete", "view")
+VIEW = ("view",)
+
+# The point library: the content editors' whole job, and part of the owner's.
+POINT_MODELS = [
+    "bodyregion",
+    "concern",
+    "tool",
+    "point",
+    "locatingstep",
+    "techniquestep",
+    "caution",
+    "pointimage",
+    "routine",
+    "routinestep",
+]
+
+# app_label -> either a list of models (the role holds all four ACTIONS on each)
+# or a dict of model -> the actions it holds on that model.
+ROLE_PERMISSIONS: dict[str, dict[str, list[str] | dict[str, tuple[str, ...]]]] = {
     "Content editors": {
-        "points": [
-            "bodyregion",
-            "concern",
-            "tool",
-            "point",
-            "locatingstep",
-            "techniquestep",
-            "caution",
-            "pointimage",
-            "routine",
-            "routinestep",
-        ],
+        "points": POINT_MODELS,
+    },
+    # Therapists read their bookings and the clients' answers; "change" lets
+    # them confirm, decline and complete sessions through the admin actions.
+    "Therapists": {
+        "bookings": {
+            "appointment": ("view", "change"),
+            "callbackrequest": VIEW,
+            "service": VIEW,
+            "therapist": VIEW,
+            "workinghours": VIEW,
+            "timeoff": VIEW,
+            "question": VIEW,
+        },
+    },
+    # The front desk runs the diary and the call-backs but never reads health answers.
+    "Front desk": {
+        "bookings": {
+            "appointment": ("view", "change"),
+            "callbackrequest": ("view", "change"),
+            "service": VIEW,
+            "therapist": VIEW,
+            "workinghours": VIEW,
+            "timeoff": ("add", "change", "view"),
+        },
+    },
+    "Owner": {
+        "points": POINT_MODELS,
+        "bookings": {
+            "bookingrules": ACTIONS,
+            "service": ACTIONS,
+            "therapist": ACTIONS,
+            "workinghours": ACTIONS,
+            "timeoff": ACTIONS,
+            "question": ACTIONS,
+            "appointment": ACTIONS,
+            "callbackrequest": ACTIONS,
+            # Histories and the health access log are append-only records.
+            "appointmentevent": VIEW,
+            "healthaccess": VIEW,
+        },
     },
 }
-ACTIONS = ("add", "change", "delete", "view")
+
+# Permissions that are not one of a model's four actions, as "app_label.codename".
+EXTRA_PERMISSIONS: dict[str, list[str]] = {
+    "Therapists": ["bookings.view_health_answers"],
+    "Owner": ["bookings.view_health_answers"],
+}
+
+
+def role_codenames(name: str) -> set[tuple[str, str]]:
+    """The (app_label, codename) pairs the role named `name` holds."""
+    wanted = set()
+    for app, models in ROLE_PERMISSIONS[name].items():
+        per_model = models if isinstance(models, dict) else dict.fromkeys(models, ACTIONS)
+        for model, actions in per_model.items():
+            wanted |= {(app, f"{action}_{model}") for action in actions}
+    for dotted in EXTRA_PERMISSIONS.get(name, []):
+        app, codename = dotted.split(".", 1)
+        wanted.add((app, codename))
+    return wanted
 
 
 def ensure_groups() -> dict[str, Group]:
     """Create or repair every role group; safe to run any number of times."""
     groups = {}
-    for name, apps in ROLE_PERMISSIONS.items():
+    for name in ROLE_PERMISSIONS:
+        wanted = role_codenames(name)
+        found = {
+            (app, codename): pk
+            for pk, app, codename in Permission.objects.filter(
+                content_type__app_label__in={app for app, _ in wanted},
+                codename__in={codename for _, codename in wanted},
+            ).values_list("pk", "content_type__app_label", "codename")
+        }
+        missing = wanted - found.keys()
+        if missing:
+            # A typo here would silently leave a role short of a permission.
+            names = ", ".join(sorted(f"{app}.{codename}" for app, codename in missing))
+            raise LookupError(f"Role {name!r} names unknown permissions: {names}")
         group, _ = Group.objects.get_or_create(name=name)
-        codenames = [
-            f"{action}_{model}"
-            for models in apps.values()
-            for model in models
-            for action in ACTIONS
-        ]
-        perms = Permission.objects.filter(
-            content_type__app_label__in=list(apps), codename__in=codenames
-        )
-        group.permissions.set(perms)
+        group.permissions.set([found[pair] for pair in wanted])
         groups[name] = group
     return groups

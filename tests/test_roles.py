@@ -6,12 +6,14 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from spa.roles import ACTIONS, ROLE_PERMISSIONS, ensure_groups
+from spa import roles
+from spa.roles import ACTIONS, ROLE_PERMISSIONS, ensure_groups, role_codenames
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
 EDITORS = "Content editors"
+HEALTH = ("bookings", "view_health_answers")
 
 
 def permissions_of(group: Group) -> set[tuple[str, str]]:
@@ -45,6 +47,64 @@ def test_content_editors_hold_exactly_the_point_library_permissions():
     assert {app for app, _ in granted} == {"points"}
 
 
+def test_every_role_holds_exactly_what_it_names():
+    groups = ensure_groups()
+
+    assert set(groups) == {EDITORS, "Therapists", "Front desk", "Owner"}
+    for name, group in groups.items():
+        assert permissions_of(group) == role_codenames(name), name
+
+
+def test_only_therapists_and_the_owner_read_health_answers():
+    groups = ensure_groups()
+
+    readers = {name for name, group in groups.items() if HEALTH in permissions_of(group)}
+
+    assert readers == {"Therapists", "Owner"}
+
+
+def test_front_desk_runs_the_diary_and_time_off_but_deletes_nothing():
+    granted = permissions_of(ensure_groups()["Front desk"])
+
+    assert {
+        ("bookings", "view_appointment"),
+        ("bookings", "change_appointment"),
+        ("bookings", "change_callbackrequest"),
+        ("bookings", "add_timeoff"),
+        ("bookings", "change_timeoff"),
+    } <= granted
+    assert not {codename for _, codename in granted if codename.startswith("delete_")}
+    assert ("bookings", "change_therapist") not in granted
+    assert ("bookings", "view_question") not in granted
+
+
+def test_therapists_may_act_on_appointments_but_not_edit_the_set_up():
+    granted = permissions_of(ensure_groups()["Therapists"])
+
+    assert ("bookings", "change_appointment") in granted
+    changes = {codename for _, codename in granted if not codename.startswith("view_")}
+    assert changes == {"change_appointment"}
+
+
+def test_owner_runs_bookings_and_the_point_library():
+    granted = permissions_of(ensure_groups()["Owner"])
+    editors = permissions_of(ensure_groups()[EDITORS])
+
+    assert editors <= granted
+    assert HEALTH in granted
+    assert ("bookings", "change_bookingrules") in granted
+    # The history and the health access log are records, not data to edit.
+    assert ("bookings", "view_healthaccess") in granted
+    assert ("bookings", "change_appointmentevent") not in granted
+
+
+def test_a_misspelt_permission_is_an_error_not_a_silent_gap(monkeypatch):
+    monkeypatch.setitem(roles.EXTRA_PERMISSIONS, "Therapists", ["bookings.view_helth_answers"])
+
+    with pytest.raises(LookupError, match="view_helth_answers"):
+        ensure_groups()
+
+
 def test_content_editor_cannot_manage_users(content_editor):
     assert content_editor.get("/admin/").status_code == 200
     assert content_editor.get("/admin/auth/user/").status_code == 403
@@ -57,6 +117,8 @@ def test_ensure_roles_command_prints_groups():
 
     count = 4 * len(ROLE_PERMISSIONS[EDITORS]["points"])
     assert f"{EDITORS}: {count} permissions" in out.getvalue()
+    for name in ("Therapists", "Front desk", "Owner"):
+        assert f"{name}: {len(role_codenames(name))} permissions" in out.getvalue()
 
 
 # --- ensure_demo_staff ------------------------------------------------------

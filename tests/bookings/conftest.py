@@ -45,16 +45,37 @@ def spa(db):
 def questions(db):
     li4 = f.point("LI4", english_name="Joining Valley")
     qs = [
-        Question.objects.create(code="fever", text="Fever in the last two days?", order=1, on_yes="decline",
-                                guidance="Please rebook once you have had two days without a fever."),
-        Question.objects.create(code="pregnant", text="Are you or might you be pregnant?", order=2,
-                                on_yes="review", follow_up="How many weeks?"),
-        Question.objects.create(code="heart", text="A heart condition?", order=3, on_yes="clearance",
-                                guidance="Bring a note from your doctor saying massage is fine."),
-        Question.objects.create(code="rash", text="A rash or broken skin?", order=4, on_yes="avoid-area",
-                                avoid_area="the affected skin"),
-        Question.objects.create(code="else", text="Anything else we should know?", kind="text",
-                                order=5, on_yes="review"),
+        Question.objects.create(
+            code="fever",
+            text="Fever in the last two days?",
+            order=1,
+            on_yes="decline",
+            guidance="Please rebook once you have had two days without a fever.",
+        ),
+        Question.objects.create(
+            code="pregnant",
+            text="Are you or might you be pregnant?",
+            order=2,
+            on_yes="review",
+            follow_up="How many weeks?",
+        ),
+        Question.objects.create(
+            code="heart",
+            text="A heart condition?",
+            order=3,
+            on_yes="clearance",
+            guidance="Bring a note from your doctor saying massage is fine.",
+        ),
+        Question.objects.create(
+            code="rash",
+            text="A rash or broken skin?",
+            order=4,
+            on_yes="avoid-area",
+            avoid_area="the affected skin",
+        ),
+        Question.objects.create(
+            code="else", text="Anything else we should know?", kind="text", order=5, on_yes="review"
+        ),
     ]
     qs[1].avoid_points.add(li4)
     return qs
@@ -67,15 +88,25 @@ def tomorrow_at(hour: int, minute: int = 0):
 
 def answers(**yes) -> dict:
     """POST data for the questionnaire: every question 'no' unless given."""
-    data = {"q_fever": "no", "q_pregnant": "no", "q_heart": "no", "q_rash": "no", "q_else": "",
-            "health_consent": "on"}
+    data = {
+        "q_fever": "no",
+        "q_pregnant": "no",
+        "q_heart": "no",
+        "q_rash": "no",
+        "q_else": "",
+        "health_consent": "on",
+    }
     for code, value in yes.items():
         data[f"q_{code}"] = value
     return data
 
 
-DETAILS = {"name": "Casey Client", "email": "Casey@Example.com", "phone": "(555) 010-2233",
-           "notes": "Firm pressure please."}
+DETAILS = {
+    "name": "Casey Client",
+    "email": "Casey@Example.com",
+    "phone": "(555) 010-2233",
+    "notes": "Firm pressure please.",
+}
 
 
 def walk_to_review(client, spa, start, **yes):

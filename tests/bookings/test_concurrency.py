@@ -26,7 +26,9 @@ def race(clients: list[Client], path: str, data: dict) -> list[int | str]:
         try:
             barrier.wait()
             response = client.post(path, data)
-            results[i] = response.status_code if response.status_code != 302 else response["Location"]
+            results[i] = (
+                response.status_code if response.status_code != 302 else response["Location"]
+            )
         except Exception as exc:  # a crash counts as a failure below
             results[i] = f"error: {exc!r}"
         finally:
@@ -58,8 +60,10 @@ def test_twenty_concurrent_bookings_for_one_slot(spa, questions):
     assert len(winners) == 1, results
     assert len(told_taken) == RACERS - 1, results
     assert Appointment.objects.count() == 1
-    print(f"\n{connection.vendor}: {RACERS} fired, {len(winners)} won, "
-          f"{len(told_taken)} told 'just taken', 0 errors")
+    print(
+        f"\n{connection.vendor}: {RACERS} fired, {len(winners)} won, "
+        f"{len(told_taken)} told 'just taken', 0 errors"
+    )
 
 
 def test_any_therapist_race_fills_each_therapist_once(spa, questions):
@@ -93,12 +97,22 @@ def test_database_itself_refuses_an_overlap(spa):
     on SQLite the overlap query the service re-checks under its write lock sees the clash."""
     from django.db import IntegrityError, transaction
 
-    first = Appointment(service=spa["service"], therapist=spa["ana"], client_name="A",
-                        client_email="a@example.com", client_phone="5550100001")
+    first = Appointment(
+        service=spa["service"],
+        therapist=spa["ana"],
+        client_name="A",
+        client_email="a@example.com",
+        client_phone="5550100001",
+    )
     first.set_times(tomorrow_at(10))
     first.save()
-    clash = Appointment(service=spa["service"], therapist=spa["ana"], client_name="B",
-                        client_email="b@example.com", client_phone="5550100002")
+    clash = Appointment(
+        service=spa["service"],
+        therapist=spa["ana"],
+        client_name="B",
+        client_email="b@example.com",
+        client_phone="5550100002",
+    )
     clash.set_times(tomorrow_at(10, 30))
     assert Appointment.objects.overlapping(spa["ana"].pk, clash.block_start, clash.block_end)
     if connection.vendor == "postgresql":

@@ -1,0 +1,650 @@
+"""Staff side of bookings: the diary, the review queue, the day's schedule, the set-up.
+
+Statuses change only through the actions below, which call
+Appointment.transition() row by row. Health answers are never registered on
+their own: they appear inside an appointment or call-back page, only for
+holders of `bookings.view_health_answers`, and every showing is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from itertools import groupby
+from operator import attrgetter
+
+from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+
+from bookings.models import (
+    Appointment,
+    AppointmentEvent,
+    BookingRules,
+    CallbackRequest,
+    HealthAccess,
+    HealthAnswers,
+    Question,
+    Service,
+    Status,
+    Therapist,
+    TimeOff,
+    TransitionError,
+    WorkingHours,
+)
+
+logger = logging.getLogger(__name__)
+
+HEALTH_PERMISSION = "bookings.view_health_answers"
+# Actions that also make sense on one appointment's own page.
+BOTH_PAGES = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+
+
+def _local(value: datetime | None) -> str:
+    return f"{timezone.localtime(value):%a %d %b %Y, %H:%M}" if value else "—"
+
+
+# --- Health answers, behind their own permission ----------------------------------
+
+
+class HealthAnswersMixin:
+    """Adds a read-only "Health answers" section for permission holders, logging each showing.
+
+    Users without the permission get neither the section nor the field, so
+    nothing on the page says what the client answered.
+    """
+
+    def can_read_health(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(HEALTH_PERMISSION)
+
+    @staticmethod
+    def health_of(obj) -> HealthAnswers | None:
+        # The reverse one-to-one raises a subclass of AttributeError when absent.
+        return getattr(obj, "health", None) if obj is not None else None
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self.can_read_health(request):
+            fields.append("health_answers")
+        return fields
+
+    # Where the section goes among the fieldsets; None puts it last.
+    health_fieldset_position: int | None = None
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if self.can_read_health(request) and self.health_of(obj):
+            position = self.health_fieldset_position
+            fieldsets.insert(
+                len(fieldsets) if position is None else position,
+                (
+                    "Health answers",
+                    {
+                        "fields": ["health_answers"],
+                        "description": "Special-category data for the treating therapist. "
+                        "Each time this page is opened, your name and the time are logged.",
+                    },
+                ),
+            )
+        return fieldsets
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        health = self.health_of(obj) if self.can_read_health(request) else None
+        if health is not None:
+            HealthAccess.objects.create(answers=health, user=request.user)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.display(description="Answers")
+    def health_answers(self, obj) -> str:
+        health = self.health_of(obj)
+        if health is None:
+            return "No answers recorded."
+        rows = format_html_join(
+            "",
+            '<tr class="{}"><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    "health-triggered" if item.get("triggered") else "",
+                    item.get("question", item.get("code", "")),
+                    str(item.get("answer", "")).capitalize() or "—",
+                    item.get("detail", ""),
+                )
+                for item in health.answers
+                if isinstance(item, dict)
+            ),
+        )
+        return format_html(
+            "<p>Outcome: <strong>{}</strong>. Questionnaire {}, answered {}.</p>"
+            '<table class="health-answers"><thead><tr><th>Question</th><th>Answer</th>'
+            "<th>Detail</th></tr></thead><tbody>{}</tbody></table>",
+            health.get_outcome_display(),
+            health.questionnaire_version,
+            _local(health.created),
+            rows,
+        )
+
+
+# --- Appointments ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    to: str
+    done: str  # for messages: "3 appointments confirmed."
+    notice: str = ""  # the notification kind sent to the client, if any
+    only_after_start: bool = False
+
+
+CONFIRM = StatusChange(Status.CONFIRMED, "confirmed", "confirmed")
+DECLINE = StatusChange(Status.DECLINED, "declined", "declined")
+CANCEL = StatusChange(Status.CANCELLED, "cancelled by the spa", "cancelled")
+# A session cannot have been completed or missed before it begins.
+COMPLETE = StatusChange(Status.COMPLETED, "marked completed", only_after_start=True)
+NO_SHOW = StatusChange(Status.NO_SHOW, "marked no-show", only_after_start=True)
+
+
+def _change_status(pk: int, change: StatusChange, user) -> Appointment:
+    """Apply one change under a row lock; TransitionError when it is not allowed."""
+    with transaction.atomic():
+        # of=("self",): lock the appointment only, not its therapist and service rows.
+        appointment = (
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("service", "therapist")
+            .get(pk=pk)
+        )
+        if change.only_after_start and appointment.start > timezone.now():
+            raise TransitionError("The session has not started yet.")
+        appointment.transition(
+            change.to,
+            by=user,
+            cancelled_by=Appointment.CancelledBy.SPA if change.to == Status.CANCELLED else "",
+        )
+    return appointment
+
+
+def _notify(appointment: Appointment, kind: str) -> bool:
+    """Tell the client; a mail failure must not undo or hide the status change."""
+    try:
+        from bookings.notifications import notify
+
+        notify(appointment, kind)
+    except Exception:
+        logger.exception("Could not send the %r notice for appointment %s", kind, appointment.pk)
+        return False
+    return True
+
+
+class AppointmentEventInline(admin.TabularInline):
+    model = AppointmentEvent
+    verbose_name_plural = "History"
+    fields = ["when", "from_status", "to_status", "who", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("by")
+
+    # The history belongs to the appointment: whoever may see one sees the other,
+    # and nobody edits it.
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.has_perm("bookings.view_appointment") or request.user.has_perm(
+            "bookings.change_appointment"
+        )
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description="When")
+    def when(self, event: AppointmentEvent) -> str:
+        return _local(event.at)
+
+    @admin.display(description="By")
+    def who(self, event: AppointmentEvent) -> str:
+        if event.by_client:
+            return "The client"
+        if event.by:
+            return event.by.get_full_name() or event.by.get_username()
+        return "—"
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
+    # The badge sits beside the time, so a flagged request is seen on narrow screens too.
+    list_display = [
+        "starts",
+        "review_badge",
+        "client_name",
+        "service",
+        "therapist",
+        "status",
+        "screening",
+        "booked",
+    ]
+    list_display_links = ["starts", "client_name"]
+    list_filter = ["status", "therapist", "flagged", "screening", "service"]
+    date_hierarchy = "start"
+    search_fields = ["client_name", "client_email", "client_phone"]
+    list_select_related = ["service", "therapist"]
+    ordering = ["start"]
+    filter_horizontal = ["avoid_points"]
+    inlines = [AppointmentEventInline]
+    actions = ["confirm", "decline", "complete", "no_show", "cancel_by_spa"]
+    # The model's absolute URL is the client's own page, reached by a secret token.
+    view_on_site = False
+    # Right after the screening outcome, where the therapist reads it.
+    health_fieldset_position = 3
+    readonly_fields = [
+        "service",
+        "therapist",
+        "starts",
+        "ends",
+        "status",
+        "screening",
+        "consent_at",
+        "consent_version",
+        "cancelled_by",
+        "status_reason",
+        "status_changed_at",
+        "status_changed_by",
+        "sequence",
+        "reminder_sent_at",
+        "created",
+        "updated",
+    ]
+    fieldsets = [
+        (None, {"fields": [("service", "therapist"), ("starts", "ends"), "status"]}),
+        ("Client", {"fields": ["client_name", "client_email", "client_phone", "client_notes"]}),
+        (
+            "Screening and working instructions",
+            {
+                "description": "The outcome of the questionnaire and what it means for the "
+                "session.",
+                "fields": [
+                    ("screening", "flagged"),
+                    "avoid_points",
+                    "avoid_areas",
+                    "client_guidance",
+                ],
+            },
+        ),
+        (
+            "Record",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    ("status_changed_at", "status_changed_by"),
+                    ("status_reason", "cancelled_by"),
+                    ("consent_at", "consent_version"),
+                    ("sequence", "reminder_sent_at"),
+                    ("created", "updated"),
+                ],
+            },
+        ),
+    ]
+
+    # Appointments are placed through the booking flow (which checks the slot
+    # under a lock) and are never deleted: their history is the record.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request: HttpRequest, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.display(description="Starts", ordering="start")
+    def starts(self, obj: Appointment) -> str:
+        return _local(obj.start)
+
+    @admin.display(description="Ends", ordering="end")
+    def ends(self, obj: Appointment) -> str:
+        return _local(obj.end)
+
+    @admin.display(description="Booked", ordering="created")
+    def booked(self, obj: Appointment) -> str:
+        return f"{timezone.localtime(obj.created):%d %b %Y}"
+
+    @admin.display(description="Review", ordering="flagged")
+    def review_badge(self, obj: Appointment) -> str:
+        if not obj.flagged:
+            return ""
+        return format_html('<span class="badge-review">{}</span>', "Needs review")
+
+    # --- Status actions ---------------------------------------------------------------
+
+    def change_status(self, request: HttpRequest, queryset: QuerySet, change: StatusChange):
+        done = skipped = unsent = 0
+        for pk in queryset.values_list("pk", flat=True):
+            try:
+                appointment = _change_status(pk, change, request.user)
+            except (TransitionError, Appointment.DoesNotExist):
+                skipped += 1
+                continue
+            done += 1
+            if change.notice and not _notify(appointment, change.notice):
+                unsent += 1
+        if done:
+            self.message_user(
+                request, f"{done} appointment{pluralize(done)} {change.done}.", messages.SUCCESS
+            )
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} appointment{pluralize(skipped)} skipped: "
+                f"{'its' if skipped == 1 else 'their'} status does not allow "
+                f"being {change.done}"
+                + (" (or the session has not started yet)." if change.only_after_start else "."),
+                messages.WARNING,
+            )
+        if unsent:
+            self.message_user(
+                request,
+                f"The email to {unsent} client{pluralize(unsent)} could not be sent; "
+                "please contact them directly.",
+                messages.ERROR,
+            )
+
+    @admin.action(
+        description="Confirm this request",
+        description_plural="Confirm selected requests",
+        permissions=["change"],
+        location=BOTH_PAGES,
+    )
+    def confirm(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.change_status(request, queryset, CONFIRM)
+
+    @admin.action(
+        description="Decline this request",
+        description_plural="Decline selected requests",
+        permissions=["change"],
+        location=BOTH_PAGES,
+    )
+    def decline(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.change_status(request, queryset, DECLINE)
+
+    @admin.action(description="Mark completed", permissions=["change"], location=BOTH_PAGES)
+    def complete(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.change_status(request, queryset, COMPLETE)
+
+    @admin.action(description="Mark no-show", permissions=["change"], location=BOTH_PAGES)
+    def no_show(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.change_status(request, queryset, NO_SHOW)
+
+    @admin.action(description="Cancel (by the spa)", permissions=["change"], location=BOTH_PAGES)
+    def cancel_by_spa(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self.change_status(request, queryset, CANCEL)
+
+    # --- Review queue and the day's schedule ------------------------------------------
+
+    def review_queue_url(self, request: HttpRequest) -> str:
+        """The changelist narrowed to undecided requests, flagged ones first, then by time."""
+        columns = list(self.get_list_display(request))
+        if self.get_actions(request):
+            columns.insert(0, "action_checkbox")
+        order = f"-{columns.index('review_badge')}.{columns.index('starts')}"
+        query = urlencode(
+            {"status__in": f"{Status.REQUESTED},{Status.AWAITING_CLEARANCE}", "o": order}
+        )
+        return f"{reverse('admin:bookings_appointment_changelist')}?{query}"
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        context = {"review_queue_url": self.review_queue_url(request), **(extra_context or {})}
+        return super().changelist_view(request, context)
+
+    def get_urls(self):
+        today = path(
+            "today/",
+            self.admin_site.admin_view(self.today_view),
+            name="bookings_appointment_today",
+        )
+        return [today, *super().get_urls()]
+
+    def today_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        day = timezone.localdate()
+        if raw := request.GET.get("date"):
+            parsed = _parse_day(raw)
+            if parsed is None:
+                messages.error(request, f"“{raw[:40]}” is not a date like 2026-03-14.")
+            else:
+                day = parsed
+        zone = timezone.get_default_timezone()
+        begins = datetime.combine(day, time.min, tzinfo=zone)
+        ends = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+        appointments = (
+            Appointment.objects.holding()
+            .filter(start__gte=begins, start__lt=ends)
+            .select_related("service", "therapist")
+            .order_by("therapist__display_name", "therapist_id", "start")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Schedule for {day:%A} {day.day} {day:%B %Y}",
+            "day": day,
+            "previous_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1),
+            "is_today": day == timezone.localdate(),
+            "schedule": [
+                (therapist, list(rows))
+                for therapist, rows in groupby(appointments, key=attrgetter("therapist"))
+            ],
+        }
+        return TemplateResponse(request, "admin/bookings/appointment/today.html", context)
+
+
+def _parse_day(raw: str) -> date | None:
+    try:
+        day = date.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+    # Keeps the neighbouring days and the time-zone arithmetic in range.
+    return day if 1900 <= day.year <= 2999 else None
+
+
+# --- Call-backs -----------------------------------------------------------------------
+
+
+@admin.register(CallbackRequest)
+class CallbackRequestAdmin(HealthAnswersMixin, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "phone",
+        "email",
+        "service",
+        "therapist",
+        "preferred",
+        "created",
+        "handled",
+    ]
+    list_filter = ["handled", "service", "therapist"]
+    search_fields = ["name", "email", "phone"]
+    list_select_related = ["service", "therapist"]
+    actions = ["mark_handled"]
+    readonly_fields = [
+        "name",
+        "email",
+        "phone",
+        "notes",
+        "service",
+        "therapist",
+        "preferred",
+        "created",
+        "handled_by",
+    ]
+    fieldsets = [
+        ("Client", {"fields": ["name", ("phone", "email"), "notes"]}),
+        ("What they wanted", {"fields": ["service", "therapist", "preferred", "created"]}),
+        ("Handling", {"fields": ["handled", "handled_by"]}),
+    ]
+
+    # Call-backs come from the booking flow, when the answers stop online booking.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description="Preferred time", ordering="preferred_start")
+    def preferred(self, obj: CallbackRequest) -> str:
+        return _local(obj.preferred_start)
+
+    def save_model(self, request, obj: CallbackRequest, form, change) -> None:
+        if "handled" in form.changed_data:
+            obj.handled_by = request.user if obj.handled else None
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Mark handled", permissions=["change"])
+    def mark_handled(self, request: HttpRequest, queryset: QuerySet) -> None:
+        count = queryset.filter(handled=False).update(handled=True, handled_by=request.user)
+        self.message_user(
+            request, f"{count} call-back{pluralize(count)} marked handled.", messages.SUCCESS
+        )
+
+
+# --- Set-up: services, therapists, questionnaire, rules --------------------------------
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "duration_minutes", "price", "active", "order"]
+    list_filter = ["active", "regions"]
+    search_fields = ["name", "summary"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["regions"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "summary", "description", "regions"]}),
+        (
+            "Time and price",
+            {
+                "fields": [
+                    ("duration_minutes", "price"),
+                    ("buffer_before_minutes", "buffer_after_minutes"),
+                ]
+            },
+        ),
+        ("Listing", {"fields": ["active", "order"]}),
+    ]
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    extra = 0
+    fields = ["weekday", "start", "end"]
+
+
+class TimeOffInline(admin.TabularInline):
+    model = TimeOff
+    extra = 0
+    fields = ["start", "end", "reason"]
+    verbose_name_plural = "Time off (not yet over)"
+
+    # Past absences stay on the time-off list; the therapist page shows what still matters.
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).filter(end__gte=timezone.now())
+
+
+@admin.register(Therapist)
+class TherapistAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "user", "active"]
+    list_filter = ["active", "services"]
+    search_fields = ["display_name", "user__username"]
+    list_select_related = ["user"]
+    prepopulated_fields = {"slug": ["display_name"]}
+    filter_horizontal = ["services"]
+    inlines = [WorkingHoursInline, TimeOffInline]
+    fields = ["user", "display_name", "slug", "bio", "photo", "services", "active"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Therapists sign in to the staff site, so only staff accounts can be one.
+        if db_field.name == "user":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(TimeOff)
+class TimeOffAdmin(admin.ModelAdmin):
+    list_display = ["therapist", "start", "end", "reason"]
+    list_filter = ["therapist"]
+    date_hierarchy = "start"
+    list_select_related = ["therapist"]
+    ordering = ["-start"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["order", "code", "text", "kind", "on_yes", "active"]
+    list_display_links = ["code", "text"]
+    list_editable = ["order", "active"]
+    list_filter = ["on_yes", "active", "kind"]
+    search_fields = ["code", "text", "guidance"]
+    filter_horizontal = ["avoid_points"]
+    readonly_fields = ["version", "updated"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("code", "order", "active"),
+                    "text",
+                    "help_text",
+                    "kind",
+                    "choices",
+                    "choices_that_trigger",
+                    "follow_up",
+                ]
+            },
+        ),
+        (
+            "What a 'yes' leads to",
+            {"fields": ["on_yes", "avoid_points", "avoid_area", "guidance"]},
+        ),
+        ("Record", {"classes": ["collapse"], "fields": [("version", "updated")]}),
+    ]
+
+
+@admin.register(BookingRules)
+class BookingRulesAdmin(admin.ModelAdmin):
+    """One row of spa-wide rules: edited in place, never added twice, never deleted."""
+
+    fields = [
+        "slot_step_minutes",
+        "min_notice_hours",
+        "horizon_days",
+        "cancellation_cutoff_hours",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and not BookingRules.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        rules = BookingRules.objects.first()
+        if rules is not None:
+            return HttpResponseRedirect(
+                reverse("admin:bookings_bookingrules_change", args=[rules.pk])
+            )
+        if self.has_add_permission(request):
+            return HttpResponseRedirect(reverse("admin:bookings_bookingrules_add"))
+        return super().changelist_view(request, extra_context)

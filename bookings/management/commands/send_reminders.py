@@ -1,0 +1,61 @@
+"""Email a reminder before each confirmed appointment, once. Run by cron, e.g. hourly.
+
+Each appointment is claimed with a conditional UPDATE (reminder_sent_at IS
+NULL) before its email is queued, so two overlapping runs never remind the
+same client twice: only the run whose UPDATE changed the row sends.
+"""
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.tasks import TaskResultStatus
+from django.utils import timezone
+
+from bookings.models import Appointment, Status
+from bookings.notifications import send_appointment_email
+
+
+class Command(BaseCommand):
+    help = "Email a reminder for confirmed appointments starting within the next --hours."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--hours", type=int, default=24, help="How far ahead to look (default 24)."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Count what would be sent; send nothing."
+        )
+
+    def handle(self, *args, hours: int, dry_run: bool, **options) -> None:
+        if hours < 1:
+            raise CommandError("--hours must be at least 1.")
+        now = timezone.now()
+        due = Appointment.objects.filter(
+            status=Status.CONFIRMED,
+            reminder_sent_at__isnull=True,
+            start__gt=now,
+            start__lte=now + timedelta(hours=hours),
+        ).values_list("pk", flat=True)
+        ids = list(due)
+        if dry_run:
+            self.stdout.write(f"Would send {len(ids)} reminder(s).")
+            return
+        sent = failed = 0
+        for pk in ids:
+            claim = Appointment.objects.filter(
+                pk=pk, status=Status.CONFIRMED, reminder_sent_at__isnull=True
+            )
+            if claim.update(reminder_sent_at=now) != 1:
+                continue  # another run got there first, or it changed meanwhile
+            result = send_appointment_email.enqueue(pk, "reminder")
+            if result.status == TaskResultStatus.FAILED:
+                # Release the claim so the next run tries again.
+                Appointment.objects.filter(pk=pk, reminder_sent_at=now).update(
+                    reminder_sent_at=None
+                )
+                failed += 1
+            else:
+                sent += 1
+        self.stdout.write(f"Sent {sent} reminder(s).")
+        if failed:
+            self.stderr.write(f"{failed} reminder(s) failed; the next run will try again.")

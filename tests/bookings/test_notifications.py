@@ -1,0 +1,594 @@
+"""Client emails, staff alerts and reminders: content, calendar files, and no health data."""
+
+import logging
+import re
+from datetime import datetime, timedelta
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.mail import EmailMultiAlternatives
+from django.core.management import CommandError, call_command
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from bookings import notifications
+from bookings.models import (
+    Appointment,
+    BookingRules,
+    CallbackRequest,
+    HealthAnswers,
+    Service,
+    Status,
+    Therapist,
+)
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+CANARY = "CANARY-7731"
+CHICAGO = ZoneInfo("America/Chicago")
+SITE = "https://spa.example"
+START = datetime(2026, 12, 8, 10, 0, tzinfo=CHICAGO)
+WHEN = "Tuesday 8 December 2026 at 10:00 (America/Chicago)"
+WHEN_SHORT = "Tuesday 8 December 2026 at 10:00"
+GUIDANCE = "Bring a note of clearance from your doctor or midwife."
+
+
+@pytest.fixture(autouse=True)
+def _spa_settings(settings):
+    settings.TIME_ZONE = "America/Chicago"
+    settings.SPA_SITE_URL = SITE
+    settings.SPA_PHONE = "(555) 010-4477"
+    settings.SPA_STAFF_EMAIL = "desk@spa.example"
+
+
+@pytest.fixture
+def staff_user(db):
+    return get_user_model().objects.create_user("maya", "maya@spa.example", is_staff=True)
+
+
+@pytest.fixture
+def service(db):
+    BookingRules.objects.update_or_create(pk=1, defaults={"cancellation_cutoff_hours": 24})
+    return Service.objects.create(
+        name="Hot stone massage",
+        slug="hot-stone",
+        summary="Warm stones.",
+        description="Warm stones along the back.",
+        duration_minutes=60,
+        price="90.00",
+    )
+
+
+@pytest.fixture
+def therapist(staff_user, service):
+    t = Therapist.objects.create(user=staff_user, display_name="Maya Lind", slug="maya")
+    t.services.add(service)
+    return t
+
+
+def book(service, therapist, start=START, status=Status.REQUESTED, **fields) -> Appointment:
+    a = Appointment(
+        service=service,
+        therapist=therapist,
+        status=status,
+        client_name="Casey Client",
+        client_email="casey@example.com",
+        client_phone="(555) 010-2233",
+        **fields,
+    )
+    a.set_times(start)
+    a.save()
+    return a
+
+
+@pytest.fixture
+def appointment(service, therapist):
+    return book(service, therapist)
+
+
+def manage_url(a: Appointment) -> str:
+    return SITE + a.get_absolute_url()
+
+
+def html_of(message) -> str:
+    [alternative] = message.alternatives
+    assert alternative.mimetype == "text/html"
+    return alternative.content
+
+
+def calendar_of(message) -> tuple[str, str]:
+    """(the Content-Type header, the decoded calendar text) of the one .ics attachment."""
+    [part] = message.attachments
+    return part["Content-Type"], part.get_content()
+
+
+def calendar_props(text: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for line in text.replace("\r\n", "\n").replace("\n ", "").splitlines():
+        name, _, value = line.partition(":")
+        found.setdefault(name.split(";")[0], value)
+    return found
+
+
+def prepare(a: Appointment, kind: str) -> None:
+    """Put the appointment in the state the kind is sent from."""
+    status = {
+        "requested": Status.REQUESTED,
+        "awaiting-clearance": Status.AWAITING_CLEARANCE,
+        "declined": Status.DECLINED,
+        "cancelled": Status.CANCELLED,
+    }.get(kind, Status.CONFIRMED)
+    a.status = status
+    a.cancelled_by = Appointment.CancelledBy.CLIENT if status == Status.CANCELLED else ""
+    a.save()
+
+
+# --- Client emails ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", notifications.KINDS)
+def test_every_kind_renders_service_time_and_link(appointment, kind):
+    prepare(appointment, kind)
+    notifications.notify(appointment, kind)
+    [message] = mail.outbox
+    assert message.to == ["casey@example.com"]
+    assert "\n" not in message.subject
+    assert "Hot stone massage" in message.subject and WHEN_SHORT in message.subject
+    for body in (message.body, html_of(message)):
+        assert "Hot stone massage" in body
+        assert WHEN in body
+        assert manage_url(appointment) in body
+        assert "Maya Lind" in body
+    assert "&amp;" not in message.body and "&amp;" not in message.subject  # text is not escaped
+    assert "Willow &amp; Stone" in html_of(message) or "&" not in html_of(message)
+
+
+def test_unknown_kind_is_refused(appointment):
+    with pytest.raises(ValueError, match="Unknown notification kind"):
+        notifications.notify(appointment, "completed")
+    assert mail.outbox == []
+
+
+def test_requested_says_it_is_a_request(appointment):
+    notifications.notify(appointment, "requested")
+    body = mail.outbox[0].body
+    assert "request, not yet a confirmed booking" in body
+    assert "24 hours before" in body
+
+
+def test_cut_off_wording_follows_the_rules(appointment):
+    BookingRules.objects.filter(pk=1).update(cancellation_cutoff_hours=48)
+    notifications.notify(appointment, "requested")
+    assert "until 48 hours before" in mail.outbox[0].body
+
+
+def test_awaiting_clearance_says_held_and_what_to_bring(service, therapist):
+    a = book(service, therapist, status=Status.AWAITING_CLEARANCE, client_guidance=GUIDANCE)
+    notifications.notify(a, "awaiting-clearance")
+    message = mail.outbox[0]
+    assert "holding this time" in message.body
+    assert GUIDANCE in message.body and GUIDANCE in html_of(message)
+
+
+@pytest.mark.parametrize("kind", ["requested", "awaiting-clearance", "confirmed", "reminder"])
+def test_guidance_only_while_awaiting_clearance(service, therapist, kind):
+    waiting = book(service, therapist, status=Status.AWAITING_CLEARANCE, client_guidance=GUIDANCE)
+    notifications.notify(waiting, kind)
+    assert GUIDANCE in mail.outbox[-1].body
+    cleared = book(
+        service,
+        therapist,
+        start=START + timedelta(days=1),
+        status=Status.CONFIRMED,
+        client_guidance=GUIDANCE,
+    )
+    notifications.notify(cleared, kind)
+    assert GUIDANCE not in mail.outbox[-1].body and GUIDANCE not in html_of(mail.outbox[-1])
+
+
+def test_declined_gives_no_reason_and_says_to_call(appointment):
+    appointment.transition(Status.DECLINED, reason="Clashes with the therapist's course")
+    notifications.notify(appointment, "declined")
+    message = mail.outbox[0]
+    assert "could not take this booking" in message.body
+    assert "(555) 010-4477" in message.body
+    assert "course" not in message.body and "course" not in html_of(message)
+
+
+@pytest.mark.parametrize(
+    ("by", "wording"),
+    [("client", "As you asked, we have cancelled"), ("spa", "we have had to cancel")],
+)
+def test_cancelled_says_who_cancelled(appointment, staff_user, by, wording):
+    appointment.transition(
+        Status.CANCELLED, by=staff_user if by == "spa" else None, cancelled_by=by
+    )
+    notifications.notify(appointment, "cancelled")
+    message = mail.outbox[0]
+    assert wording in message.body and wording in html_of(message)
+
+
+def test_rescheduled_shows_the_new_time(appointment):
+    appointment.set_times(START + timedelta(days=2, hours=4))  # Thursday 14:00
+    appointment.sequence += 1
+    appointment.save()
+    notifications.notify(appointment, "rescheduled")
+    message = mail.outbox[0]
+    assert "Thursday 10 December 2026 at 14:00 (America/Chicago)" in message.body
+    assert "Thursday 10 December 2026 at 14:00" in message.subject
+
+
+def test_ics_link_in_confirmed_email(appointment):
+    notifications.notify(appointment, "confirmed")
+    assert manage_url(appointment) + "calendar.ics" in mail.outbox[0].body
+
+
+# --- Calendar attachments ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "method"),
+    [("confirmed", "PUBLISH"), ("rescheduled", "PUBLISH"), ("cancelled", "CANCEL")],
+)
+def test_calendar_attached_with_method_and_sequence(appointment, kind, method):
+    prepare(appointment, kind)
+    Appointment.objects.filter(pk=appointment.pk).update(sequence=5)
+    appointment.refresh_from_db()
+    notifications.notify(appointment, kind)
+    content_type, text = calendar_of(mail.outbox[0])
+    assert content_type.startswith("text/calendar")
+    assert f'method="{method}"' in content_type or f"method={method}" in content_type
+    found = calendar_props(text)
+    assert found["METHOD"] == method
+    assert found["SEQUENCE"] == "5"
+    assert found["DTSTART"] == "20261208T160000Z"
+
+
+@pytest.mark.parametrize("kind", ["requested", "confirmed", "rescheduled", "reminder"])
+def test_stale_kind_is_not_sent_after_a_cancellation(appointment, kind, caplog):
+    """A queued task can run late: no 'confirmed' or 'reminder' for a cancelled booking."""
+    caplog.set_level(logging.INFO, logger="bookings.notifications")
+    appointment.transition(Status.CANCELLED, cancelled_by="client")
+    notifications.notify(appointment, kind)
+    assert mail.outbox == []
+    assert f"Skipped {kind} email for appointment {appointment.pk}" in caplog.text
+
+
+@pytest.mark.parametrize("kind", ["requested", "awaiting-clearance", "declined", "reminder"])
+def test_no_calendar_on_other_kinds(appointment, kind):
+    prepare(appointment, kind)
+    notifications.notify(appointment, kind)
+    assert mail.outbox[0].attachments == []
+
+
+def test_uid_stable_and_sequence_rises_through_the_life_of_a_booking(appointment, staff_user):
+    appointment.transition(Status.CONFIRMED, by=staff_user)
+    notifications.notify(appointment, "confirmed")
+    appointment.set_times(START + timedelta(days=1))
+    appointment.sequence += 1
+    appointment.save()
+    notifications.notify(appointment, "rescheduled")
+    appointment.transition(Status.CANCELLED, by=staff_user)
+    notifications.notify(appointment, "cancelled")
+
+    found = [calendar_props(calendar_of(m)[1]) for m in mail.outbox]
+    uids = {p["UID"] for p in found}
+    assert len(uids) == 1
+    [uid] = uids
+    assert appointment.token not in uid
+    sequences = [int(p["SEQUENCE"]) for p in found]
+    assert sequences == sorted(sequences) and len(set(sequences)) == 3
+    assert [p["METHOD"] for p in found] == ["PUBLISH", "PUBLISH", "CANCEL"]
+    assert [p["DTSTART"] for p in found] == [
+        "20261208T160000Z",
+        "20261209T160000Z",
+        "20261209T160000Z",
+    ]
+
+
+# --- Staff alerts -----------------------------------------------------------------
+
+
+def test_staff_alert_for_a_clear_request(appointment):
+    notifications.notify_staff(appointment)
+    [message] = mail.outbox
+    assert message.to == ["desk@spa.example"]
+    assert "New booking request" in message.subject
+    assert "FLAGGED" not in message.subject and "awaiting clearance" not in message.subject
+    assert "Hot stone massage" in message.body and WHEN in message.body
+    assert "Casey Client" in message.body and "(555) 010-2233" in message.body
+    assert SITE + reverse("admin:index") in message.body
+    assert "permission needed" in message.body
+
+
+def test_staff_alert_links_to_the_appointment_in_admin(appointment):
+    try:
+        change = reverse("admin:bookings_appointment_change", args=[appointment.pk])
+    except NoReverseMatch:  # not registered in admin yet: the index link is tested above
+        pytest.skip("Appointment is not registered in admin")
+    notifications.notify_staff(appointment)
+    assert SITE + change in mail.outbox[0].body
+
+
+def test_staff_alert_flags_review_and_clearance(service, therapist):
+    review = book(service, therapist, flagged=True, screening=Appointment.Screening.REVIEW)
+    notifications.notify_staff(review)
+    assert "FLAGGED: therapist review" in mail.outbox[-1].subject
+    clearance = book(
+        service,
+        therapist,
+        start=START + timedelta(days=1),
+        status=Status.AWAITING_CLEARANCE,
+        screening=Appointment.Screening.CLEARANCE,
+    )
+    notifications.notify_staff(clearance)
+    assert "awaiting clearance" in mail.outbox[-1].subject
+
+
+def test_callback_alert(service, therapist):
+    callback = CallbackRequest.objects.create(
+        name="Robin Reed",
+        email="robin@example.com",
+        phone="(555) 010-9999",
+        notes="Evenings are best.",
+        service=service,
+        therapist=therapist,
+        preferred_start=START,
+    )
+    notifications.notify_callback(callback)
+    [message] = mail.outbox
+    assert message.to == ["desk@spa.example"]
+    assert "Call back" in message.subject
+    for expected in (
+        "Robin Reed",
+        "robin@example.com",
+        "(555) 010-9999",
+        "Evenings are best.",
+        "Hot stone massage",
+        WHEN,
+        "see the answers in admin (permission needed)",
+    ):
+        assert expected in message.body
+
+
+# --- Logging ----------------------------------------------------------------------
+
+
+def test_one_log_line_per_email_with_ids_only(appointment, caplog):
+    caplog.set_level(logging.INFO, logger="bookings.notifications")
+    notifications.notify(appointment, "requested")
+    notifications.notify_staff(appointment)
+    lines = [r.getMessage() for r in caplog.records if r.name == "bookings.notifications"]
+    assert lines == [
+        f"Sent requested email for appointment {appointment.pk}",
+        f"Sent staff alert for appointment {appointment.pk}",
+    ]
+    assert all(r.levelno == logging.INFO for r in caplog.records if r.name.startswith("bookings"))
+    assert "Casey" not in caplog.text and "casey@example.com" not in caplog.text
+
+
+def test_a_failed_send_is_logged_without_details(appointment, caplog, monkeypatch):
+    def broken(self, *args, **kwargs):
+        raise ConnectionRefusedError(f"mail server down for {self.to}")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", broken)
+    caplog.set_level(logging.ERROR, logger="bookings.notifications")
+    notifications.notify(appointment, "requested")
+    [record] = [r for r in caplog.records if r.name == "bookings.notifications"]
+    assert record.levelno == logging.ERROR
+    assert "ConnectionRefusedError" in record.getMessage()
+    assert "casey@example.com" not in record.getMessage()
+
+
+# --- The health canary ------------------------------------------------------------
+
+
+def _everything_in(message) -> str:
+    """Subject, body, alternatives, attachments and every decoded MIME part."""
+    pieces = [message.subject, message.body, str(message.to), str(message.extra_headers)]
+    pieces += [alternative.content for alternative in message.alternatives]
+    for attachment in message.attachments:
+        pieces.append(attachment.as_string())
+        pieces.append(attachment.get_content())
+    for part in message.message().walk():
+        pieces.append(str(part.items()))
+        if not part.is_multipart():
+            pieces.append(str(part.get_content()))
+    return "\n".join(pieces)
+
+
+def test_health_canary_never_leaves(service, therapist, staff_user, caplog):
+    caplog.set_level(logging.DEBUG)
+    point = f.point("CAN7731", english_name=f"{CANARY} point", pinyin_name=CANARY)
+    a = book(
+        service,
+        therapist,
+        status=Status.AWAITING_CLEARANCE,
+        flagged=True,
+        screening=Appointment.Screening.REVIEW,
+        client_notes=f"Therapist please note {CANARY}",
+        avoid_areas=f"{CANARY} lower abdomen",
+        client_guidance=GUIDANCE,
+        status_reason=f"{CANARY} reason",
+    )
+    a.avoid_points.add(point)
+    answers = [
+        {
+            "code": "pregnant",
+            "question": f"Are you pregnant? {CANARY}",
+            "version": 1,
+            "kind": "yes-no",
+            "answer": "yes",
+            "detail": f"{CANARY} 20 weeks",
+            "triggered": True,
+        }
+    ]
+    HealthAnswers.objects.create(
+        appointment=a, questionnaire_version="1", answers=answers, outcome="review"
+    )
+    callback = CallbackRequest.objects.create(
+        name="Robin Reed",
+        email="robin@example.com",
+        phone="(555) 010-9999",
+        notes="Evenings are best.",
+        service=service,
+        preferred_start=START,
+    )
+    HealthAnswers.objects.create(
+        callback=callback, questionnaire_version="1", answers=answers, outcome="decline"
+    )
+
+    # Every kind from each state it can be sent in, so every template branch runs.
+    for status, by in [
+        (Status.AWAITING_CLEARANCE, ""),
+        (Status.CONFIRMED, ""),
+        (Status.DECLINED, ""),
+        (Status.CANCELLED, "spa"),
+        (Status.CANCELLED, "client"),
+    ]:
+        Appointment.objects.filter(pk=a.pk).update(status=status, cancelled_by=by)
+        a.refresh_from_db()
+        for kind in notifications.KINDS:
+            notifications.notify(a, kind)
+    notifications.notify_staff(a)
+    notifications.notify_callback(callback)
+
+    sent = {r.args[0] for r in caplog.records if r.getMessage().startswith("Sent ") and r.args}
+    assert set(notifications.KINDS) <= sent
+    subjects = [m.subject for m in mail.outbox]
+    assert any("New booking request" in s for s in subjects)
+    assert any("Call back" in s for s in subjects)
+    for message in mail.outbox:
+        assert CANARY not in _everything_in(message), message.subject
+    assert GUIDANCE in mail.outbox[0].body  # the guidance is allowed, and it did go out
+    assert CANARY not in caplog.text
+    assert all(CANARY not in r.getMessage() for r in caplog.records)
+
+
+# --- Reminders --------------------------------------------------------------------
+
+
+def reminders(*args: str) -> str:
+    out = StringIO()
+    call_command("send_reminders", *args, stdout=out, stderr=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def soon(service, therapist):
+    """Confirmed, in three hours."""
+    start = timezone.now() + timedelta(hours=3)
+    return book(service, therapist, start=start, status=Status.CONFIRMED)
+
+
+def test_reminder_sent_once(soon):
+    assert "Sent 1 reminder" in reminders()
+    [message] = mail.outbox
+    assert message.subject.startswith("Reminder:") and message.to == ["casey@example.com"]
+    soon.refresh_from_db()
+    assert soon.reminder_sent_at is not None
+    assert "Sent 0 reminder" in reminders()
+    assert len(mail.outbox) == 1
+
+
+def test_only_confirmed_within_the_window(service, therapist, soon):
+    now = timezone.now()
+    book(service, therapist, start=now + timedelta(hours=5), status=Status.REQUESTED)
+    book(service, therapist, start=now + timedelta(hours=6), status=Status.AWAITING_CLEARANCE)
+    book(
+        service,
+        therapist,
+        start=now + timedelta(hours=7),
+        status=Status.CANCELLED,
+        cancelled_by="client",
+    )
+    book(service, therapist, start=now + timedelta(hours=30), status=Status.CONFIRMED)
+    book(service, therapist, start=now - timedelta(hours=2), status=Status.CONFIRMED)
+    assert "Sent 1 reminder" in reminders()
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["casey@example.com"]
+    assert Appointment.objects.filter(reminder_sent_at__isnull=False).get() == soon
+
+
+def test_hours_option_widens_the_window(service, therapist, soon):
+    book(service, therapist, start=timezone.now() + timedelta(hours=30), status=Status.CONFIRMED)
+    assert "Sent 2 reminder" in reminders("--hours", "48")
+
+
+def test_dry_run_sends_nothing(soon):
+    assert "Would send 1 reminder" in reminders("--dry-run")
+    assert mail.outbox == []
+    soon.refresh_from_db()
+    assert soon.reminder_sent_at is None
+
+
+def test_overlapping_runs_send_each_reminder_once(service, therapist, soon, monkeypatch):
+    """A second run starts while the first is sending: the first has listed both
+    appointments, the second claims the one the first has not reached yet."""
+    other = book(
+        service, therapist, start=timezone.now() + timedelta(hours=4), status=Status.CONFIRMED
+    )
+    original_send = EmailMultiAlternatives.send
+    second_run: dict[str, str] = {}
+
+    def send_and_overlap(self, *args, **kwargs):
+        result = original_send(self, *args, **kwargs)
+        if "started" not in second_run:
+            second_run["started"] = "yes"
+            second_run["output"] = reminders()
+        return result
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send_and_overlap)
+    first_run = reminders()
+    assert "Sent 1 reminder" in second_run["output"]
+    assert "Sent 1 reminder" in first_run
+    assert len(mail.outbox) == 2
+    tokens = {re.search(r"/bookings/([^/]+)/", m.body).group(1) for m in mail.outbox}
+    assert tokens == {soon.token, other.token}
+
+
+def test_failed_reminder_is_released_for_the_next_run(soon, monkeypatch):
+    def broken(self, *args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", broken)
+    output = reminders()
+    assert "Sent 0 reminder" in output and "failed" in output
+    soon.refresh_from_db()
+    assert soon.reminder_sent_at is None
+    monkeypatch.undo()
+    assert "Sent 1 reminder" in reminders()
+    assert len(mail.outbox) == 1
+
+
+# --- Through the booking services -------------------------------------------------
+
+
+def test_moving_and_cancelling_online_send_updated_calendars(
+    spa, django_capture_on_commit_callbacks
+):
+    from bookings import services
+    from tests.bookings.conftest import tomorrow_at
+
+    a = book(spa["service"], spa["ana"], start=tomorrow_at(10), status=Status.CONFIRMED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reschedule(a, tomorrow_at(14))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_by_client(a)
+    moved, cancelled = mail.outbox
+    assert moved.subject.startswith("New time:") and "14:00" in moved.subject
+    assert "As you asked" in cancelled.body
+    first, second = (calendar_props(calendar_of(m)[1]) for m in (moved, cancelled))
+    assert first["UID"] == second["UID"] and a.token not in first["UID"]
+    assert (first["METHOD"], second["METHOD"]) == ("PUBLISH", "CANCEL")
+    assert int(second["SEQUENCE"]) > int(first["SEQUENCE"]) > 0
+
+
+def test_hours_must_be_positive(soon):
+    with pytest.raises(CommandError):
+        reminders("--hours", "0")
+    assert mail.outbox == []
