@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from django import forms
 
 from bookings.models import Question, Service, Therapist
+from points.forms import SlugChoiceField
 
 CONSENT_VERSION = "2026-11"
 ANY = "any"
@@ -25,7 +26,7 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
 
 
 class ServiceForm(forms.Form):
-    service = forms.ModelChoiceField(
+    service = SlugChoiceField(
         queryset=Service.objects.active(),
         to_field_name="slug",
         widget=forms.RadioSelect,

@@ -32,6 +32,7 @@ from bookings.forms import (
     TimeForm,
 )
 from bookings.models import Appointment, BookingRules, Outcome, Question, Service, Therapist
+from points.forms import is_slug
 
 SESSION_KEY = "booking"
 STEPS = [
@@ -58,11 +59,13 @@ def _save(request: HttpRequest, **changes) -> None:
 
 
 def _service(state: dict) -> Service | None:
-    return Service.objects.active().filter(slug=state.get("service")).first()
+    if not is_slug(state.get("service")):
+        return None
+    return Service.objects.active().filter(slug=state["service"]).first()
 
 
 def _therapist(state: dict, service: Service) -> Therapist | None:
-    if state.get("therapist") in (None, ANY):
+    if state.get("therapist") in (None, ANY) or not is_slug(state["therapist"]):
         return None
     return Therapist.objects.offering(service).filter(slug=state["therapist"]).first()
 
@@ -375,7 +378,8 @@ def review_step(request: HttpRequest) -> HttpResponse:
 
 
 def _appointment(token: str) -> Appointment:
-    if len(token) > 64:
+    # Tokens are URL-safe base64; anything else (a NUL byte included) is not one.
+    if not is_slug(token) or len(token) > 64:
         raise Http404
     return get_object_or_404(
         Appointment.objects.select_related("service", "therapist"), token=token

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from django import forms
@@ -7,6 +8,27 @@ from django.db.models import Q, QuerySet
 
 from points import images
 from points.models import BodyRegion, Concern, PointImage, Tool
+
+SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+class SlugChoiceField(forms.ModelChoiceField):
+    """A choice by slug that refuses anything not shaped like a slug before querying.
+
+    PostgreSQL rejects NUL bytes in text with an error, so a crafted value
+    must never reach the database.
+    """
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_slug(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+def is_slug(value) -> bool:
+    return isinstance(value, str) and len(value) <= 100 and bool(SLUG_RE.fullmatch(value))
 
 
 class LibraryFilterForm(forms.Form):
@@ -20,21 +42,21 @@ class LibraryFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": "e.g. headache, BL23, Hegu"}
         ),
     )
-    region = forms.ModelChoiceField(
+    region = SlugChoiceField(
         label="Where it hurts",
         queryset=BodyRegion.objects.all(),
         to_field_name="slug",
         required=False,
         empty_label="Anywhere",
     )
-    concern = forms.ModelChoiceField(
+    concern = SlugChoiceField(
         label="Concern",
         queryset=Concern.objects.all(),
         to_field_name="slug",
         required=False,
         empty_label="Any concern",
     )
-    tool = forms.ModelChoiceField(
+    tool = SlugChoiceField(
         label="Tool",
         queryset=Tool.objects.all(),
         to_field_name="slug",

@@ -310,3 +310,10 @@ def test_health_pages_are_not_cached(anonymous, spa, questions):
     walk_to_review(anonymous, spa, tomorrow_at(10))
     for path in ("/book/health/", "/book/review/"):
         assert "no-store" in anonymous.get(path)["Cache-Control"]
+
+
+@pytest.mark.parametrize("value", ["\x00", "back-massage\x00", "x" * 500])
+def test_crafted_service_in_the_link_or_post_is_harmless(anonymous, spa, value):
+    assert anonymous.get("/book/", {"service": value}).status_code == 200
+    response = anonymous.post("/book/", {"service": value})
+    assert response.status_code == 200 and b"invalid-feedback" in response.content

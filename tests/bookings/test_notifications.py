@@ -498,7 +498,8 @@ def test_reminder_sent_once(soon):
 def test_only_confirmed_within_the_window(service, therapist, soon):
     now = timezone.now()
     book(service, therapist, start=now + timedelta(hours=5), status=Status.REQUESTED)
-    book(service, therapist, start=now + timedelta(hours=6), status=Status.AWAITING_CLEARANCE)
+    # Two hours apart: a 60-minute session plus its 15-minute reset never overlaps.
+    book(service, therapist, start=now + timedelta(hours=7), status=Status.AWAITING_CLEARANCE)
     book(
         service,
         therapist,
@@ -530,7 +531,7 @@ def test_overlapping_runs_send_each_reminder_once(service, therapist, soon, monk
     """A second run starts while the first is sending: the first has listed both
     appointments, the second claims the one the first has not reached yet."""
     other = book(
-        service, therapist, start=timezone.now() + timedelta(hours=4), status=Status.CONFIRMED
+        service, therapist, start=timezone.now() + timedelta(hours=1), status=Status.CONFIRMED
     )
     original_send = EmailMultiAlternatives.send
     second_run: dict[str, str] = {}

@@ -145,3 +145,11 @@ def test_routine_total_is_not_multiplied_by_filters(anonymous, library):
     f.routine("Back routine", [library["bl23"], library["bl23"], library["gb20"]])
     routines = anonymous.get(URL, {"region": "lower-back"}).context["routines"]
     assert [r.total_seconds for r in routines] == [180]
+
+
+@pytest.mark.parametrize("param", ["region", "concern", "tool"])
+@pytest.mark.parametrize("value", ["\x00", "neck\x00", "a" * 300, "ne ck", "ñeck"])
+def test_crafted_filter_values_get_a_message_not_an_error(anonymous, library, param, value):
+    response = anonymous.get(URL, {param: value})
+    assert response.status_code == 200
+    assert param in response.context["form"].errors
