@@ -253,7 +253,8 @@ STARTER_QUESTIONS: list[dict] = [
         avoid_points=PREGNANCY_POINTS,
         avoid_area=PREGNANCY_AREA,
         guidance=(
-            "We will book you with a therapist trained in pregnancy massage. Later in "
+            "Before confirming, we check that a therapist trained in pregnancy massage "
+            "will see you, and we may call to suggest another time if not. Later in "
             "pregnancy you will lie on your side, leg work stays gentle, and the points "
             "traditionally avoided in pregnancy are left out."
         ),

@@ -173,7 +173,7 @@ def test_demo_staff_is_idempotent_and_keeps_changed_passwords(demo_env):
 
     second = run_demo_staff()
 
-    assert User.objects.filter(username__startswith="demo-").count() == 2
+    assert User.objects.filter(username__startswith="demo-").count() == 3
     assert User.objects.get(username="demo-editor").check_password("changed-by-the-editor-1")
     assert User.objects.get(username="demo-editor").groups.count() == 1
     for line in ("http://127.0.0.1:8000/admin/", "demo-editor / spa-demo-2026!"):
@@ -205,4 +205,4 @@ def test_demo_staff_refuses_without_debug(demo_env):
 def test_demo_staff_runs_without_debug_when_forced(demo_env):
     run_demo_staff("--force")
 
-    assert User.objects.filter(username__startswith="demo-").count() == 2
+    assert User.objects.filter(username__startswith="demo-").count() == 3

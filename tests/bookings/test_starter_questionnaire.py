@@ -20,6 +20,7 @@ from bookings.models import (
 )
 from bookings.screening import Answer, rules_from_questions, screen
 from points import starter as points_starter
+from spa.management.commands.ensure_demo_staff import DEFAULT_PASSWORD
 
 QUESTIONS = {q["code"]: q for q in starter.STARTER_QUESTIONS}
 PREGNANCY_POINTS = {"LI4", "GB21", "SP6", "BL60", "BL67", "BL32"}
@@ -314,7 +315,7 @@ def test_demo_loader_creates_the_spa(settings, monkeypatch):
         assert therapist.hours.exists()
         assert therapist.services.exists()
         assert therapist.user.is_staff
-        assert not therapist.user.has_usable_password()
+        assert therapist.user.check_password(DEFAULT_PASSWORD)  # demo login for development
         assert therapist.user.groups.filter(name="Therapists").exists()
     weekdays = set(WorkingHours.objects.values_list("weekday", flat=True))
     assert weekdays == {1, 2, 3, 4, 5, 6}

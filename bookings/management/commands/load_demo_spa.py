@@ -3,7 +3,7 @@
 Create-only and safe to re-run: rows are matched by slug (users by username)
 and anything already there is left alone. Refuses to run with DEBUG off unless
 --force, so demo staff accounts never reach a production site by accident.
-Therapist logins get an unusable password unless SPA_DEMO_PASSWORD is set.
+Therapist logins get the demo password (SPA_DEMO_PASSWORD, or the development default).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.db.models import Q
 from bookings import starter
 from bookings.models import BookingRules, Service, Therapist, WorkingHours
 from points.models import BodyRegion
+from spa.management.commands.ensure_demo_staff import DEFAULT_PASSWORD
 from spa.roles import ensure_groups
 
 THERAPIST_GROUP = "Therapists"
@@ -73,7 +74,7 @@ class Command(BaseCommand):
                 counts["services"] += 1
             services[data["slug"]] = found
 
-        password = os.environ.get("SPA_DEMO_PASSWORD", "")
+        password = os.environ.get("SPA_DEMO_PASSWORD") or DEFAULT_PASSWORD
         group = ensure_groups().get(THERAPIST_GROUP)
         for data in starter.DEMO_THERAPISTS:
             if Therapist.objects.filter(slug=data["slug"]).exists():

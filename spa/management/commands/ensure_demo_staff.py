@@ -41,11 +41,20 @@ class Command(BaseCommand):
         editor = self._ensure_user("demo-editor", password, reset_password, superuser=False)
         editor.groups.add(groups[EDITOR_GROUP])
         self._ensure_user("demo-owner", password, reset_password, superuser=True)
+        desk = self._ensure_user("demo-frontdesk", password, reset_password, superuser=False)
+        desk.groups.add(groups["Front desk"])
 
         port = os.environ.get("PORT") or "8000"
         self.stdout.write(f"Admin: http://127.0.0.1:{port}/{settings.ADMIN_URL}")
         self.stdout.write(f"  content editor: demo-editor / {password}")
         self.stdout.write(f"  owner:          demo-owner / {password}")
+        self.stdout.write(f"  front desk:     demo-frontdesk / {password}")
+        therapists = get_user_model().objects.filter(
+            groups__name="Therapists", username__startswith="demo-"
+        )
+        if therapists.exists():
+            names = ", ".join(therapists.order_by("username").values_list("username", flat=True))
+            self.stdout.write(f"  therapists:     {names} / {password}")
 
     def _ensure_user(self, username: str, password: str, reset_password: bool, *, superuser: bool):
         user, created = get_user_model().objects.get_or_create(
