@@ -31,6 +31,8 @@ $(STAMP): pyproject.toml | $(PY)
 	@$(PY) -c 'import django, sys; v = django.VERSION; sys.exit(0 if v[:2] == (6, 1) else "Django 6.1 expected, found %s" % django.get_version())'
 	@touch $(STAMP)
 
+# Links in the demo's emails point at this server.
+run: export SPA_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(PY) manage.py load_starter_library

@@ -157,9 +157,9 @@ def spa_identity() -> dict[str, str]:
 
 
 def local_when(value, *, zone: bool = True) -> str:
-    """'Tuesday 8 December 2026 at 10:00 (America/Chicago)', in the spa's zone."""
+    """'Tuesday 8 December 2026 at 10:00 AM (America/Chicago)', in the spa's zone."""
     local = timezone.localtime(value, ZoneInfo(settings.TIME_ZONE))
-    text = dateformat.format(local, r"l j F Y \a\t H:i")
+    text = dateformat.format(local, r"l j F Y \a\t g:i A")
     return f"{text} ({settings.TIME_ZONE})" if zone else text
 
 

@@ -32,8 +32,8 @@ CANARY = "CANARY-7731"
 CHICAGO = ZoneInfo("America/Chicago")
 SITE = "https://spa.example"
 START = datetime(2026, 12, 8, 10, 0, tzinfo=CHICAGO)
-WHEN = "Tuesday 8 December 2026 at 10:00 (America/Chicago)"
-WHEN_SHORT = "Tuesday 8 December 2026 at 10:00"
+WHEN = "Tuesday 8 December 2026 at 10:00 AM (America/Chicago)"
+WHEN_SHORT = "Tuesday 8 December 2026 at 10:00 AM"
 GUIDANCE = "Bring a note of clearance from your doctor or midwife."
 
 
@@ -218,8 +218,8 @@ def test_rescheduled_shows_the_new_time(appointment):
     appointment.save()
     notifications.notify(appointment, "rescheduled")
     message = mail.outbox[0]
-    assert "Thursday 10 December 2026 at 14:00 (America/Chicago)" in message.body
-    assert "Thursday 10 December 2026 at 14:00" in message.subject
+    assert "Thursday 10 December 2026 at 2:00 PM (America/Chicago)" in message.body
+    assert "Thursday 10 December 2026 at 2:00 PM" in message.subject
 
 
 def test_ics_link_in_confirmed_email(appointment):
@@ -581,7 +581,7 @@ def test_moving_and_cancelling_online_send_updated_calendars(
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_by_client(a)
     moved, cancelled = mail.outbox
-    assert moved.subject.startswith("New time:") and "14:00" in moved.subject
+    assert moved.subject.startswith("New time:") and "2:00 PM" in moved.subject
     assert "As you asked" in cancelled.body
     first, second = (calendar_props(calendar_of(m)[1]) for m in (moved, cancelled))
     assert first["UID"] == second["UID"] and a.token not in first["UID"]

@@ -1,4 +1,5 @@
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
 
@@ -13,3 +14,13 @@ def demo_spa(starter_library, settings):
     settings.DEBUG = True  # the demo loader refuses to run otherwise
     call_command("load_demo_spa", verbosity=0)
     settings.DEBUG = False
+
+
+def serious_violations(page) -> list[str]:
+    """Axe's serious and critical findings on the current page, one line each."""
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]

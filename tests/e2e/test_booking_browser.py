@@ -4,32 +4,34 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from bookings.models import Appointment
+from tests.e2e.conftest import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def book_until_health(page, base: str) -> None:
     page.goto(f"{base}/book/")
-    assert page.get_by_text("Step 1 of 6").is_visible()
+    expect(page.get_by_text("Step 1 of 6")).to_be_visible()
     page.get_by_label(re.compile("Back, neck and shoulder massage")).check()
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("Step 2 of 6").is_visible()
+    expect(page.get_by_text("Step 2 of 6")).to_be_visible()
     page.get_by_label("Whoever is free first").check()
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("Step 3 of 6").is_visible()
+    expect(page.get_by_text("Step 3 of 6")).to_be_visible()
     # The script shows one day at a time. Take the week's last free day, so the visit
     # is more than the 24-hour cut-off away and can still be cancelled online.
     page.locator(".slot-day-bar button").last.click()
     page.locator(".slot-times .slot:visible").first.click()
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("Step 4 of 6").is_visible()
+    expect(page.get_by_text("Step 4 of 6")).to_be_visible()
     page.get_by_label("Your name").fill("Robin Quinn")
     page.get_by_label("Email").fill("robin@example.com")
     page.get_by_label("Phone").fill("(555) 010-9876")
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("Step 5 of 6").is_visible()
+    expect(page.get_by_text("Step 5 of 6")).to_be_visible()
 
 
 def answer_all_no(page) -> None:
@@ -47,16 +49,19 @@ def test_client_books_and_cancels_through_the_emailed_link(page, live_server, de
     book_until_health(page, live_server.url)
     # Submitting without answers keeps us here with messages beside the questions.
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("Please answer the questions marked below.").is_visible()
+    expect(page.get_by_text("Please answer the questions marked below.")).to_be_visible()
+    assert serious_violations(page) == []
     answer_all_no(page)
     page.get_by_label(re.compile("I agree that the spa may keep these answers")).check()
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("Step 6 of 6").is_visible()
+    expect(page.get_by_text("Step 6 of 6")).to_be_visible()
+    assert serious_violations(page) == []
     page.get_by_label(re.compile("I have read the cancellation policy")).check()
     page.get_by_role("button", name="Send my request").click()
 
-    assert page.get_by_role("heading", name="Your booking").is_visible()
-    assert page.get_by_text("Requested").first.is_visible()
+    expect(page.get_by_role("heading", name="Your booking")).to_be_visible()
+    expect(page.get_by_text("Requested").first).to_be_visible()
+    assert serious_violations(page) == []
     appointment = Appointment.objects.get()
     assert appointment.client_name == "Robin Quinn"
     client_mail = next(m for m in mail.outbox if m.to == ["robin@example.com"])
@@ -66,7 +71,7 @@ def test_client_books_and_cancels_through_the_emailed_link(page, live_server, de
     page.goto(f"{live_server.url}/bookings/{appointment.token}/")
     page.get_by_text("Cancel this booking").click()  # asks first: no cancel on a stray tap
     page.get_by_role("button", name="Yes, cancel my booking").click()
-    assert page.get_by_text("Your booking is cancelled").is_visible()
+    expect(page.get_by_text("Your booking is cancelled")).to_be_visible()
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"
     assert errors == []
@@ -77,9 +82,9 @@ def test_pregnancy_answer_names_points_to_avoid_on_review(page, live_server, dem
     answer_all_no(page)
     page.locator("#id_q_pregnancy_1").check()
     follow_up = page.get_by_label(re.compile("How many weeks"))
-    assert follow_up.is_visible()  # revealed by the script after "yes"
+    expect(follow_up).to_be_visible()  # revealed by the script after "yes"
     follow_up.fill("22")
     page.get_by_label(re.compile("I agree that the spa may keep these answers")).check()
     page.get_by_role("button", name="Continue").click()
-    assert page.get_by_text("Your therapist will leave out").is_visible()
-    assert page.get_by_role("link", name=re.compile("LI4")).is_visible()
+    expect(page.get_by_text("Your therapist will leave out")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("LI4"))).to_be_visible()

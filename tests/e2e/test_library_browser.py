@@ -1,18 +1,11 @@
 """A visitor finds a point for a sore lower back, in a real browser."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def serious_violations(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
 
 
 def test_visitor_picks_lower_back_on_body_map_and_opens_bl23(page, live_server, starter_library):
@@ -21,12 +14,12 @@ def test_visitor_picks_lower_back_on_body_map_and_opens_bl23(page, live_server, 
     page.goto(f"{live_server.url}/points/")
     page.get_by_role("link", name="Lower back").first.click()
     page.wait_for_url("**/points/?region=lower-back")
-    assert page.get_by_role("heading", name="Points for the lower back").is_visible()
+    expect(page.get_by_role("heading", name="Points for the lower back")).to_be_visible()
     page.get_by_role("link", name="Kidney Shu").click()
     page.wait_for_url("**/points/bl23/")
-    assert page.locator("figure.diagram svg").first.is_visible()
+    expect(page.locator("figure.diagram svg").first).to_be_visible()
     assert page.locator("ol.technique-steps > li").count() >= 3
-    assert page.get_by_role("heading", name="Before you start").is_visible()
+    expect(page.get_by_role("heading", name="Before you start")).to_be_visible()
     assert errors == []  # no CSP or script errors
 
 
@@ -34,26 +27,26 @@ def test_routine_timer_runs(page, live_server, starter_library):
     page.goto(f"{live_server.url}/points/")
     page.locator("#routines a").first.click()
     timer = page.locator("#routine-timer")
-    assert timer.is_visible()  # revealed by the script
+    expect(timer).to_be_visible()  # revealed by the script
     page.get_by_role("button", name="Start").click()
-    assert page.locator(".routine-step.is-current").count() == 1
-    assert "Point 1 of" in page.locator(".timer-label").inner_text()
+    expect(page.locator(".routine-step.is-current")).to_have_count(1)
+    expect(page.locator(".timer-label")).to_contain_text("Point 1 of")
     page.get_by_role("button", name="Next point").click()
-    assert "Point 2 of" in page.locator(".timer-label").inner_text()
+    expect(page.locator(".timer-label")).to_contain_text("Point 2 of")
     page.get_by_role("button", name="Pause").click()
-    assert page.get_by_role("button", name="Resume").is_visible()
+    expect(page.get_by_role("button", name="Resume")).to_be_visible()
 
 
 def test_phone_layout_has_no_sideways_scroll(page, live_server, starter_library):
     page.set_viewport_size({"width": 390, "height": 844})
-    for path in ("/", "/points/", "/points/bl23/"):
+    for path in ("/", "/points/", "/points/bl23/", "/book/"):
         page.goto(f"{live_server.url}{path}")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, path
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/points/", "/points/bl23/", "/points/routines/lower-back-relief/"]
+    "path", ["/", "/points/", "/points/bl23/", "/points/routines/lower-back-relief/", "/book/"]
 )
 def test_no_serious_accessibility_violations(page, live_server, starter_library, path):
     page.goto(f"{live_server.url}{path}")
