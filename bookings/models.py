@@ -361,6 +361,16 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+class Referral(models.TextChoices):
+    """Where a booking started: the guide (or page) whose link the client followed."""
+
+    POINT = "point", "Point guide"
+    ROUTINE = "routine", "Routine"
+    REGION = "region", "Body area"
+    SERVICE = "service", "Service page"
+    HOME = "home", "Home page"
+
+
 class TransitionError(Exception):
     """The appointment cannot move to that status from where it is."""
 
@@ -412,6 +422,10 @@ class Appointment(models.Model):
         blank=True, help_text="What the client was asked to bring or do."
     )
 
+    # Which guide brought the client: e.g. kind "point", slug "bl23".
+    referral_kind = models.CharField(max_length=10, choices=Referral, blank=True)
+    referral_slug = models.SlugField(max_length=100, blank=True)
+
     consent_at = models.DateTimeField(null=True, blank=True)
     consent_version = models.CharField(max_length=20, blank=True)
 
@@ -447,6 +461,8 @@ class Appointment(models.Model):
         indexes = [
             models.Index(fields=["therapist", "block_start"], name="appt_therapist_block_start"),
             models.Index(fields=["status", "start"], name="appt_status_start"),
+            # The staff report counts bookings by referring guide over recent days.
+            models.Index(fields=["created", "referral_kind"], name="appt_created_referral"),
         ]
 
     def __str__(self) -> str:

@@ -84,6 +84,7 @@ def place_booking(
     client: ClientDetails,
     screened: Screened,
     consent_version: str,
+    referral: list[str] | tuple[str, str] | None = None,
     now: datetime | None = None,
 ) -> Appointment:
     """Book `start` with the therapist (or the first free one) or raise SlotTaken."""
@@ -115,6 +116,8 @@ def place_booking(
                         ),
                         consent_at=now,
                         consent_version=consent_version,
+                        referral_kind=referral[0] if referral else "",
+                        referral_slug=referral[1] if referral else "",
                     )
                     appointment.set_times(start)
                     appointment.save()

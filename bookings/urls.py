@@ -16,4 +16,7 @@ urlpatterns = [
     path("bookings/<str:token>/cancel/", views.cancel, name="cancel"),
     path("bookings/<str:token>/reschedule/", views.reschedule, name="reschedule"),
     path("bookings/<str:token>/calendar.ics", views.calendar_file, name="calendar"),
+    path("bookings/<str:token>/aftercare/<slug:slug>/", views.aftercare_routine, name="aftercare"),
+    path("services/", views.service_list, name="services"),
+    path("services/<slug:slug>/", views.service_detail, name="service_detail"),
 ]

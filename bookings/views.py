@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from bookings import availability, ics, screening, services
+from bookings import aftercare, availability, ics, screening, services
 from bookings.forms import (
     ANY,
     CONSENT_VERSION,
@@ -31,7 +31,16 @@ from bookings.forms import (
     TherapistForm,
     TimeForm,
 )
-from bookings.models import Appointment, BookingRules, Outcome, Question, Service, Therapist
+from bookings.models import (
+    Appointment,
+    BookingRules,
+    Outcome,
+    Question,
+    Referral,
+    Service,
+    Status,
+    Therapist,
+)
 from points.forms import is_slug
 
 SESSION_KEY = "booking"
@@ -72,9 +81,18 @@ def _therapist(state: dict, service: Service) -> Therapist | None:
 
 def _start(state: dict) -> datetime | None:
     try:
-        return datetime.fromisoformat(state["start"])
+        value = datetime.fromisoformat(state["start"])
     except (KeyError, TypeError, ValueError):
         return None
+    return value if value.tzinfo is not None else None
+
+
+def _referral(value: str) -> list[str] | None:
+    """'point:bl23' from a guide's link, if it is well formed; anything else is ignored."""
+    kind, _, slug = value.partition(":")
+    if kind in Referral.values and is_slug(slug):
+        return [kind, slug]
+    return None
 
 
 def _missing_step(state: dict, upto: str) -> str | None:
@@ -149,11 +167,17 @@ def service_step(request: HttpRequest) -> HttpResponse:
                 _save(request, service=slug, therapist=None, start=None)
             return redirect("bookings:therapist")
     else:
+        if referral := _referral(request.GET.get("from", "")):
+            _save(request, referral=referral)
         chosen = request.GET.get("service") or state.get("service")
         form = ServiceForm(initial={"service": chosen})
         if request.GET.get("service") and _service({"service": chosen}):
             # A guide's "book this" link: the service is chosen, go straight on.
             _save(request, service=chosen, therapist=None, start=None)
+            if start := _start({"start": request.GET.get("start")}):
+                # A time picked on the service page: offer it, with whoever is free.
+                _save(request, therapist=ANY, start=start.isoformat())
+                return redirect("bookings:time")
             return redirect("bookings:therapist")
     return _render_step(request, "service", "bookings/step_service.html", {"form": form})
 
@@ -347,6 +371,7 @@ def review_step(request: HttpRequest) -> HttpResponse:
                     result=result, answers=state["answers"], version=state["version"]
                 ),
                 consent_version=CONSENT_VERSION,
+                referral=state.get("referral"),
             )
         except services.SlotTaken:
             _save(request, taken=state["start"], start=None)
@@ -397,6 +422,10 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             "appointment": appointment,
             "can_change": appointment.can_client_change(),
             "rules": BookingRules.current(),
+            "avoid_points": appointment.avoid_points.all(),
+            "aftercare": aftercare.suggestions_for(appointment)
+            if appointment.status not in (Status.CANCELLED, Status.DECLINED)
+            else [],
         },
     )
 
@@ -467,5 +496,63 @@ def calendar_file(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def book_url_for(service: Service) -> str:
-    return reverse("bookings:service") + f"?service={service.slug}"
+def book_url_for(service: Service, referral: tuple[str, str] | None = None) -> str:
+    """The link that starts /book/ with `service` chosen, recording the guide it came from."""
+    url = reverse("bookings:service") + f"?service={service.slug}"
+    if referral:
+        url += f"&from={referral[0]}:{referral[1]}"
+    return url
+
+
+# --- Services and aftercare ---------------------------------------------------------------
+
+
+@require_safe
+def service_list(request: HttpRequest) -> HttpResponse:
+    services_ = Service.objects.active().prefetch_related("regions")
+    return render(request, "bookings/service_list.html", {"services": services_})
+
+
+@require_safe
+def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    from points.models import Point
+
+    service = get_object_or_404(
+        Service.objects.active().prefetch_related("regions"), slug=slug if is_slug(slug) else ""
+    )
+    today = timezone.localdate()
+    upcoming = availability.slots_for(service, None, today, today + timedelta(days=14))[:8]
+    referral = ("service", service.slug)
+    return render(
+        request,
+        "bookings/service_detail.html",
+        {
+            "service": service,
+            "therapists": Therapist.objects.offering(service),
+            "points": Point.objects.published()
+            .filter(region__in=service.regions.all())
+            .select_related("region"),
+            "next_times": [
+                (slot, book_url_for(service, referral) + f"&start={slot.start.isoformat()}")
+                for slot in upcoming
+            ],
+            "book_url": book_url_for(service, referral),
+        },
+    )
+
+
+@never_cache
+@require_safe
+def aftercare_routine(request: HttpRequest, token: str, slug: str) -> HttpResponse:
+    """A suggested routine with the points the client's answers rule out left out."""
+    from points.views import routine_context
+
+    appointment = _appointment(token)
+    suggestion = next(
+        (s for s in aftercare.suggestions_for(appointment) if s.routine.slug == slug), None
+    )
+    if suggestion is None:
+        raise Http404
+    context = routine_context(suggestion.routine, suggestion.steps)
+    context.update({"appointment": appointment, "left_out": suggestion.left_out})
+    return render(request, "bookings/aftercare_routine.html", context)

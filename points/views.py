@@ -79,17 +79,25 @@ def routine_detail(request: HttpRequest, slug: str) -> HttpResponse:
         visible.select_related("region").prefetch_related(Prefetch("steps", steps), "concerns"),
         slug=slug,
     )
-    kinds = [(s.point.code, s.point.caution_kinds()) for s in routine.steps.all()]
-    return render(
-        request,
-        "points/routine.html",
-        {
-            "routine": routine,
-            "pregnancy_points": [code for code, k in kinds if Caution.Kind.PREGNANCY in k],
-            "pregnancy_care_points": [
-                code
-                for code, k in kinds
-                if Caution.Kind.PREGNANCY_CARE in k and Caution.Kind.PREGNANCY not in k
-            ],
-        },
-    )
+    return render(request, "points/routine.html", routine_context(routine, routine.steps.all()))
+
+
+def routine_context(routine: Routine, steps) -> dict:
+    """What the routine page shows; aftercare reuses it with some steps left out."""
+    steps = list(steps)
+    kinds = [(s.point.code, s.point.caution_kinds()) for s in steps]
+    return {
+        "routine": routine,
+        "steps": steps,
+        "total_seconds": sum(s.duration_seconds for s in steps),
+        # The areas the routine works: its own, then each point's, in order.
+        "routine_regions": list(
+            dict.fromkeys([r for r in [routine.region, *(s.point.region for s in steps)] if r])
+        ),
+        "pregnancy_points": [code for code, k in kinds if Caution.Kind.PREGNANCY in k],
+        "pregnancy_care_points": [
+            code
+            for code, k in kinds
+            if Caution.Kind.PREGNANCY_CARE in k and Caution.Kind.PREGNANCY not in k
+        ],
+    }

@@ -1,0 +1,28 @@
+"""Glue that lets guide pages offer the sessions that work the same body areas."""
+
+from django import template
+from django.urls import reverse
+
+from bookings.models import Service
+from bookings.views import book_url_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("bookings/includes/services_for_guide.html", takes_context=True)
+def services_for_guide(context, regions, referral: str, limit: int = 3) -> dict:
+    """Up to `limit` active services working any of `regions`, each with a booking link
+    that starts /book/ with the service chosen and `referral` ("point:bl23") recorded."""
+    if hasattr(regions, "pk"):
+        regions = [regions]
+    region_ids = [r.pk for r in regions if r is not None]
+    kind, _, slug = referral.partition(":")
+    services = (
+        Service.objects.active().filter(regions__in=region_ids).distinct().order_by("order", "name")
+    )[:limit]
+    return {
+        "spa": context.get("spa"),
+        "offers": [(s, book_url_for(s, (kind, slug))) for s in services],
+        "fallback_url": reverse("bookings:service") + f"?from={kind}:{slug}",
+        "regions": [r for r in regions if r is not None],
+    }
