@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
+from bookings import insights
 from bookings.models import (
     Appointment,
     AppointmentEvent,
@@ -239,7 +240,7 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
         "booked",
     ]
     list_display_links = ["starts", "client_name"]
-    list_filter = ["status", "therapist", "flagged", "screening", "service"]
+    list_filter = ["status", "therapist", "flagged", "screening", "service", "referral_kind"]
     date_hierarchy = "start"
     search_fields = ["client_name", "client_email", "client_phone"]
     list_select_related = ["service", "therapist"]
@@ -268,10 +269,14 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
         "reminder_sent_at",
         "created",
         "updated",
+        "came_from",
     ]
     fieldsets = [
         (None, {"fields": [("service", "therapist"), ("starts", "ends"), "status"]}),
-        ("Client", {"fields": ["client_name", "client_email", "client_phone", "client_notes"]}),
+        (
+            "Client",
+            {"fields": ["client_name", "client_email", "client_phone", "client_notes", "came_from"]},
+        ),
         (
             "Screening and working instructions",
             {
@@ -324,6 +329,11 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
     @admin.display(description="Booked", ordering="created")
     def booked(self, obj: Appointment) -> str:
         return f"{timezone.localtime(obj.created):%d %b %Y}"
+
+    @admin.display(description="Came from")
+    def came_from(self, obj: Appointment) -> str:
+        label, url = insights.describe_referral(obj.referral_kind, obj.referral_slug)
+        return format_html('<a href="{}">{}</a>', url, label) if url else label
 
     @admin.display(description="Review", ordering="flagged")
     def review_badge(self, obj: Appointment) -> str:
@@ -418,7 +428,27 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
             self.admin_site.admin_view(self.today_view),
             name="bookings_appointment_today",
         )
-        return [today, *super().get_urls()]
+        insights_page = path(
+            "insights/",
+            self.admin_site.admin_view(self.insights_view),
+            name="bookings_appointment_insights",
+        )
+        return [today, insights_page, *super().get_urls()]
+
+    def insights_view(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.has_perm("bookings.view_appointment"):
+            raise PermissionDenied
+        # Two fixed periods; anything else in the query string falls back to the default.
+        days = 90 if request.GET.get("days") == "90" else 30
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Insights: the last {days} days",
+            "days": days,
+            "periods": [30, 90],
+            "charts": insights.charts(timezone.now() - timedelta(days=days)),
+        }
+        return TemplateResponse(request, "admin/bookings/appointment/insights.html", context)
 
     def today_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_or_change_permission(request):

@@ -185,7 +185,26 @@ def email_context(appointment: Appointment, kind: str) -> dict:
         "awaiting_clearance": awaiting,
         "guidance": appointment.client_guidance if awaiting and kind in GUIDANCE_KINDS else "",
         "cancelled_by_client": appointment.cancelled_by == Appointment.CancelledBy.CLIENT,
+        "aftercare": aftercare_links(appointment) if kind in AFTERCARE_KINDS else [],
     }
+
+
+# Emails that suggest routines for after the session: links only, never the answers
+# (the private page behind each link leaves out the points the answers rule out).
+AFTERCARE_KINDS = {"requested", "awaiting-clearance", "confirmed", "reminder"}
+
+
+def aftercare_links(appointment: Appointment) -> list[tuple[str, str]]:
+    from bookings.aftercare import suggestions_for
+
+    return [
+        (
+            s.routine.title,
+            settings.SPA_SITE_URL
+            + reverse("bookings:aftercare", args=[appointment.token, s.routine.slug]),
+        )
+        for s in suggestions_for(appointment)
+    ]
 
 
 def calendar_attachment(appointment: Appointment) -> MIMEPart:

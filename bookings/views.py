@@ -9,7 +9,7 @@ possible).
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -176,7 +176,7 @@ def service_step(request: HttpRequest) -> HttpResponse:
             _save(request, service=chosen, therapist=None, start=None)
             if start := _start({"start": request.GET.get("start")}):
                 # A time picked on the service page: offer it, with whoever is free.
-                _save(request, therapist=ANY, start=start.isoformat())
+                _save(request, therapist=ANY, start=start.astimezone(UTC).isoformat())
                 return redirect("bookings:time")
             return redirect("bookings:therapist")
     return _render_step(request, "service", "bookings/step_service.html", {"form": form})
@@ -202,11 +202,17 @@ def therapist_step(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _week_start(request: HttpRequest, today: date) -> tuple[int, date]:
+def _week_start(
+    request: HttpRequest, today: date, chosen: datetime | None = None
+) -> tuple[int, date]:
+    """The week of free times to show: ?week=N, else the week holding the chosen time."""
+    default = 0
+    if chosen is not None:
+        default = max(0, (timezone.localtime(chosen).date() - today).days // 7)
     try:
-        week = max(0, min(int(request.GET.get("week", 0)), 52))
+        week = max(0, min(int(request.GET.get("week", default)), 52))
     except ValueError:
-        week = 0
+        week = default
     return week, today + timedelta(days=7 * week)
 
 
@@ -232,7 +238,7 @@ def time_step(request: HttpRequest) -> HttpResponse:
         taken = datetime.fromisoformat(state["taken"])
         nearest = services.nearest_alternatives(service, getattr(therapist, "pk", None), taken)
     today = timezone.localdate()
-    week, first = _week_start(request, today)
+    week, first = _week_start(request, today, _start(state))
     days = availability.slots_by_day(
         availability.slots_for(service, therapist, first, first + timedelta(days=6))
     )

@@ -6,6 +6,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from bookings.models import Service
 from points import diagrams
 from points.models import BodyRegion, Routine
 
@@ -21,7 +22,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "home.html",
-        {"regions": regions, "routines": routines, "body_map": diagrams.body_map(regions, None)},
+        {
+            "regions": regions,
+            "routines": routines,
+            "services": Service.objects.active()[:4],
+            "body_map": diagrams.body_map(regions, None),
+        },
     )
 
 

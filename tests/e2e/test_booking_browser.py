@@ -88,3 +88,39 @@ def test_pregnancy_answer_names_points_to_avoid_on_review(page, live_server, dem
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text("Your therapist will leave out")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("LI4"))).to_be_visible()
+
+
+def test_journey_from_a_point_guide_to_aftercare(page, live_server, demo_spa):
+    page.goto(f"{live_server.url}/points/bl23/")
+    page.locator(".guide-offers a").first.click()
+    expect(page.get_by_text("Step 2 of 6")).to_be_visible()  # the session is already chosen
+    page.get_by_role("button", name="Continue").click()
+    page.locator(".slot-day-bar button").last.click()
+    page.locator(".slot-times .slot:visible").first.click()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Your name").fill("Sam Lee")
+    page.get_by_label("Email").fill("sam@example.com")
+    page.get_by_label("Phone").fill("(555) 010-1111")
+    page.get_by_role("button", name="Continue").click()
+    answer_all_no(page)
+    page.locator("#id_q_pregnancy_1").check()
+    page.get_by_label(re.compile("I agree that the spa may keep these answers")).check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label(re.compile("I have read the cancellation policy")).check()
+    page.get_by_role("button", name="Send my request").click()
+
+    expect(page.get_by_role("heading", name="For after your session")).to_be_visible()
+    appointment = Appointment.objects.get()
+    assert (appointment.referral_kind, appointment.referral_slug) == ("point", "bl23")
+    avoided = set(appointment.avoid_points.values_list("code", flat=True))
+    assert "LI4" in avoided
+    page.locator(".aftercare a").first.click()
+    expect(page.get_by_text("adjusted for you")).to_be_visible()
+    shown = page.locator(".routine-step h2 a").all_inner_texts()
+    assert shown and not any(text.split()[0] in avoided for text in shown)
+
+
+@pytest.mark.parametrize("path", ["/", "/services/", "/services/back-neck-shoulder-massage/"])
+def test_home_and_services_pages_have_no_serious_violations(page, live_server, demo_spa, path):
+    page.goto(f"{live_server.url}{path}")
+    assert serious_violations(page) == []
