@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format migrations clean
+.PHONY: run serve test lint format migrations clean
 
 # Pick an interpreter of 3.12 or newer: the committed .python-version makes
 # pyenv's python3 resolve to 3.13; the machine's default python3 is 3.11,
@@ -40,6 +40,23 @@ run: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo_spa
 	DJANGO_DEBUG=1 $(PY) manage.py ensure_demo_staff
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# A production-like local run: DEBUG off, static files collected and served
+# compressed by WhiteNoise, gunicorn with two sync workers. Plain HTTP on
+# loopback, so no SSL redirect and no Secure cookies; a throwaway secret key
+# unless one is set. Demo content comes from `make run`.
+serve: export SPA_SITE_URL ?= http://127.0.0.1:$(PORT)
+serve: $(STAMP)
+	@set -e; \
+	export DJANGO_ENV=development DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0; \
+	export DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
+	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
+	$(PY) manage.py collectstatic --no-input --verbosity 0; \
+	$(PY) manage.py migrate --no-input --verbosity 0; \
+	no_control_socket=$$($(VENV)/bin/gunicorn --help | grep -o -m1 -- '--no-control-socket' || true); \
+	echo "Serving on http://127.0.0.1:$(PORT) (DEBUG off; Ctrl-C stops)"; \
+	exec $(VENV)/bin/gunicorn spa.wsgi --worker-class sync --workers 2 \
+	  --bind 127.0.0.1:$(PORT) --access-logfile - $$no_control_socket
 
 # The suite runs with DEBUG off, as production does; it needs some secret key.
 test: $(STAMP)

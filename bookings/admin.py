@@ -15,12 +15,12 @@ from itertools import groupby
 from operator import attrgetter
 
 from django.contrib import admin, messages
-from django.contrib.admin import ActionLocation
+from django.contrib.admin import ActionLocation, helpers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -28,8 +28,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
-from bookings import insights
+from bookings import insights, privacy
 from bookings.models import (
+    HOLDING,
     Appointment,
     AppointmentEvent,
     BookingRules,
@@ -126,12 +127,15 @@ class HealthAnswersMixin:
             ),
         )
         return format_html(
-            "<p>Outcome: <strong>{}</strong>. Questionnaire {}, answered {}.</p>"
+            "<p>Outcome: <strong>{}</strong>. Questionnaire {}, answered {}. "
+            "Consent to keep them: wording {}, given {}.</p>"
             '<table class="health-answers"><thead><tr><th>Question</th><th>Answer</th>'
             "<th>Detail</th></tr></thead><tbody>{}</tbody></table>",
             health.get_outcome_display(),
             health.questionnaire_version,
             _local(health.created),
+            health.consent_version or "not recorded",
+            _local(health.consented_at),
             rows,
         )
 
@@ -247,7 +251,15 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
     ordering = ["start"]
     filter_horizontal = ["avoid_points"]
     inlines = [AppointmentEventInline]
-    actions = ["confirm", "decline", "complete", "no_show", "cancel_by_spa"]
+    actions = [
+        "confirm",
+        "decline",
+        "complete",
+        "no_show",
+        "cancel_by_spa",
+        "export_client_data",
+        "erase_client_data",
+    ]
     # The model's absolute URL is the client's own page, reached by a secret token.
     view_on_site = False
     # Right after the screening outcome, where the therapist reads it.
@@ -272,11 +284,8 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
         "came_from",
     ]
     fieldsets = [
-        (None, {"fields": [("service", "therapist"), ("starts", "ends"), "status"]}),
-        (
-            "Client",
-            {"fields": ["client_name", "client_email", "client_phone", "client_notes", "came_from"]},
-        ),
+        (None, {"fields": [("service", "therapist"), ("starts", "ends"), "status", "came_from"]}),
+        ("Client", {"fields": ["client_name", "client_email", "client_phone", "client_notes"]}),
         (
             "Screening and working instructions",
             {
@@ -404,6 +413,66 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
     @admin.action(description="Cancel (by the spa)", permissions=["change"], location=BOTH_PAGES)
     def cancel_by_spa(self, request: HttpRequest, queryset: QuerySet) -> None:
         self.change_status(request, queryset, CANCEL)
+
+    # --- A client's data on request (GDPR Art. 15 and 17; see bookings/privacy.py) --------
+
+    def has_erase_permission(self, request: HttpRequest) -> bool:
+        # The owner's call: it takes the health permission and the right to change both
+        # appointments and call-backs, which of the roles only the Owner holds together.
+        return all(
+            request.user.has_perm(perm)
+            for perm in (
+                HEALTH_PERMISSION,
+                "bookings.change_appointment",
+                "bookings.change_callbackrequest",
+            )
+        )
+
+    @admin.action(description="Export the selected clients' data (JSON)", permissions=["view"])
+    def export_client_data(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        emails = set(queryset.values_list("client_email", flat=True))
+        data = privacy.export(
+            emails, user=request.user, include_health=self.can_read_health(request)
+        )
+        response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        stamp = f"{timezone.localtime():%Y%m%d-%H%M}"
+        response["Content-Disposition"] = f'attachment; filename="client-data-{stamp}.json"'
+        logger.info("User %s exported the data of %d client(s).", request.user.pk, len(emails))
+        return response
+
+    @admin.action(description="Erase the selected clients' personal data", permissions=["erase"])
+    def erase_client_data(self, request: HttpRequest, queryset: QuerySet):
+        if not self.has_erase_permission(request):
+            raise PermissionDenied
+        emails = set(queryset.values_list("client_email", flat=True))
+        if request.POST.get("post") != "yes":
+            appointments = privacy.appointments_of(emails)
+            context = {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Erase the selected clients' personal data?",
+                "queryset": queryset,
+                "emails": sorted(privacy.normalised(emails)),
+                "appointments": appointments.count(),
+                "upcoming": appointments.filter(
+                    status__in=HOLDING, start__gte=timezone.now()
+                ).count(),
+                "callbacks": privacy.callbacks_of(emails).count(),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(
+                request, "admin/bookings/appointment/erase_confirmation.html", context
+            )
+        erased = privacy.erase(emails, by=request.user)
+        logger.info("User %s erased the data of %d client(s).", request.user.pk, len(emails))
+        a, c, h = erased.appointments, erased.callbacks, erased.health_answers
+        self.message_user(
+            request,
+            f"Personal data erased: {a} appointment{pluralize(a)} and {c} call-back "
+            f"request{pluralize(c)} anonymised, {h} set{pluralize(h)} of health answers deleted.",
+            messages.SUCCESS,
+        )
+        return None
 
     # --- Review queue and the day's schedule ------------------------------------------
 

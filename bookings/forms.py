@@ -7,6 +7,8 @@ import unicodedata
 from datetime import UTC, datetime
 
 from django import forms
+from django.conf import settings
+from django.core import signing
 
 from bookings.models import Question, Service, Therapist
 from points.forms import SlugChoiceField
@@ -67,20 +69,78 @@ class TimeForm(forms.Form):
     )
 
     def clean_start(self) -> datetime:
-        raw = self.cleaned_data["start"].strip()
-        try:
-            value = datetime.fromisoformat(raw)
-        except ValueError:
-            raise forms.ValidationError("Choose a time from the list.") from None
-        if value.tzinfo is None:
+        value = parse_start(self.cleaned_data["start"])
+        if value is None:
             raise forms.ValidationError("Choose a time from the list.")
-        return value.astimezone(UTC)
+        return value
+
+
+def parse_start(raw) -> datetime | None:
+    """An ISO time with its offset, in UTC; None for anything else.
+
+    Years are kept to 2000-2999: at the ends of the calendar, moving a time
+    to UTC or to the spa's time zone overflows (OverflowError, not ValueError).
+    """
+    try:
+        value = datetime.fromisoformat(raw.strip())
+        if value.tzinfo is None:
+            return None
+        value = value.astimezone(UTC)
+    except (AttributeError, TypeError, ValueError, OverflowError):
+        return None
+    return value if 2000 <= value.year <= 2999 else None
+
+
+class HumanCheckMixin:
+    """A honeypot and a minimum fill time, against simple form bots.
+
+    Neither is a form field (cleaned_data stays as it was): the template
+    renders an empty, hidden `honeypot_name` input and `issued_token`, a
+    signed time stamp. A filled honeypot, or a form sent back sooner than
+    SPA_MIN_FILL_SECONDS (0 turns that check off), or a missing, forged or day-old
+    stamp, fails with a neutral message and nothing is kept.
+    """
+
+    honeypot_name = "website"
+    issued_name = "issued"
+    issued_salt = "bookings.human-check"
+    issued_max_age = 24 * 3600
+    human_check_error = "Please try again."
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.data.get(self.honeypot_name) or not self._filled_slowly():
+            raise forms.ValidationError(self.human_check_error, code="human_check")
+        return cleaned
+
+    def _filled_slowly(self) -> bool:
+        minimum = settings.SPA_MIN_FILL_SECONDS
+        if minimum <= 0:
+            return True
+        token = str(self.data.get(self.issued_name, ""))
+        signer = signing.TimestampSigner(salt=self.issued_salt)
+        try:
+            signer.unsign(token, max_age=self.issued_max_age)
+        except signing.BadSignature:  # SignatureExpired included
+            return False
+        # A person who was quick keeps their stamp, so the next try passes.
+        self._issued = token
+        try:
+            signer.unsign(token, max_age=minimum)
+        except signing.SignatureExpired:
+            return True
+        return False
+
+    @property
+    def issued_token(self) -> str:
+        issued = getattr(self, "_issued", None)
+        return issued or signing.TimestampSigner(salt=self.issued_salt).sign("form")
 
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{7,25}$")
 
 
-class DetailsForm(forms.Form):
+class DetailsForm(HumanCheckMixin, forms.Form):
     name = forms.CharField(label="Your name", max_length=100)
     email = forms.EmailField(
         label="Email", max_length=254, help_text="We send the confirmation here."

@@ -47,8 +47,10 @@ class Row:
 
 # --- Referral labels ------------------------------------------------------------------
 
+Label = tuple[str, str | None]  # what to call a referral, and the guide page it links to
 
-def describe_referrals(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str | None]]:
+
+def describe_referrals(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Label]:
     """(kind, slug) -> (human label, guide page URL or None), one query per kind of guide.
 
     A guide deleted since the booking keeps a plain label and loses its link.
@@ -62,7 +64,7 @@ def describe_referrals(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str]
     regions = _names(BodyRegion.objects, slugs.get(Referral.REGION), lambda r: r.name)
     services = _names(Service.objects, slugs.get(Referral.SERVICE), lambda s: s.name)
 
-    def one(kind: str, slug: str) -> tuple[str, str | None]:
+    def one(kind: str, slug: str) -> Label:
         if kind == Referral.POINT and slug in points:
             return points[slug], reverse("points:detail", args=[slug])
         if kind == Referral.ROUTINE and slug in routines:
@@ -83,7 +85,7 @@ def describe_referrals(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str]
     return {pair: one(*pair) for pair in pairs}
 
 
-def describe_referral(kind: str, slug: str) -> tuple[str, str | None]:
+def describe_referral(kind: str, slug: str) -> Label:
     return describe_referrals([(kind, slug)])[(kind, slug)]
 
 
@@ -205,6 +207,7 @@ class Chart:
     label_x: ClassVar[int] = LABEL_WIDTH
     bar_x: ClassVar[int] = BAR_START
     width: ClassVar[int] = CHART_WIDTH
+    bar_height: ClassVar[int] = BAR_HEIGHT
 
     @property
     def bars(self) -> list[Bar]:

@@ -575,6 +575,9 @@ class HealthAnswers(models.Model):
     # [{"code", "question", "version", "kind", "answer", "detail", "triggered"}]
     answers = models.JSONField(default=list)
     outcome = models.CharField(max_length=12, choices=Outcome)
+    # Explicit consent (GDPR Art. 9(2)(a)): which wording the client agreed to, and when.
+    consent_version = models.CharField(max_length=20, blank=True)
+    consented_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from bookings import availability
 from bookings.models import (
@@ -76,6 +77,10 @@ def _status_for(outcome: str) -> tuple[str, str, bool]:
     return Status.REQUESTED, Appointment.Screening.CLEAR, False
 
 
+# Error reports (technical 500 pages, AdminEmailHandler) list every frame's
+# local variables, down to the database call's parameters: with health answers
+# in hand, hide them all.
+@sensitive_variables()
 def place_booking(
     *,
     service: Service,
@@ -84,10 +89,15 @@ def place_booking(
     client: ClientDetails,
     screened: Screened,
     consent_version: str,
+    consented_at: datetime | None = None,
     referral: list[str] | tuple[str, str] | None = None,
     now: datetime | None = None,
 ) -> Appointment:
-    """Book `start` with the therapist (or the first free one) or raise SlotTaken."""
+    """Book `start` with the therapist (or the first free one) or raise SlotTaken.
+
+    `consented_at` is when the client ticked the health-data consent box
+    (defaults to now); it is stored with `consent_version` on the answers.
+    """
     if screened.result.outcome == Outcome.DECLINE:
         raise ValueError("A declined screening books nothing; use request_callback().")
     now = now or timezone.now()
@@ -132,6 +142,8 @@ def place_booking(
                 questionnaire_version=screened.version,
                 answers=screened.answers,
                 outcome=screened.result.outcome,
+                consent_version=consent_version,
+                consented_at=consented_at or now,
             )
             AppointmentEvent.objects.create(
                 appointment=appointment, to_status=status, by_client=True, note="Booked online"
@@ -157,6 +169,7 @@ def nearest_alternatives(
     return availability.nearest_free(service, therapist, around, count=3)
 
 
+@sensitive_variables()
 def request_callback(
     *,
     service: Service | None,
@@ -164,6 +177,8 @@ def request_callback(
     preferred_start: datetime | None,
     client: ClientDetails,
     screened: Screened,
+    consent_version: str,
+    consented_at: datetime | None = None,
 ) -> CallbackRequest:
     """Online booking is not possible: keep what the client typed for a call back."""
     with transaction.atomic():
@@ -181,6 +196,8 @@ def request_callback(
             questionnaire_version=screened.version,
             answers=screened.answers,
             outcome=screened.result.outcome,
+            consent_version=consent_version,
+            consented_at=consented_at or timezone.now(),
         )
         transaction.on_commit(lambda: _announce_callback(callback))
     return callback

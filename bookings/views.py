@@ -11,13 +11,14 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from bookings import aftercare, availability, ics, screening, services
@@ -30,6 +31,7 @@ from bookings.forms import (
     ServiceForm,
     TherapistForm,
     TimeForm,
+    parse_start,
 )
 from bookings.models import (
     Appointment,
@@ -42,6 +44,7 @@ from bookings.models import (
     Therapist,
 )
 from points.forms import is_slug
+from spa import throttle
 
 SESSION_KEY = "booking"
 STEPS = [
@@ -80,11 +83,7 @@ def _therapist(state: dict, service: Service) -> Therapist | None:
 
 
 def _start(state: dict) -> datetime | None:
-    try:
-        value = datetime.fromisoformat(state["start"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    return value if value.tzinfo is not None else None
+    return parse_start(state.get("start"))
 
 
 def _referral(value: str) -> list[str] | None:
@@ -151,6 +150,30 @@ def _guard(step: str):
         return wrapped
 
     return decorator
+
+
+# --- Rate limits ------------------------------------------------------------------------
+
+
+def _booking_limit(request: HttpRequest, state: dict) -> HttpResponse | None:
+    """A 429 page once this address or this email has sent too many bookings or call-backs."""
+    return throttle.limited(
+        request,
+        [
+            ("booking-ip", throttle.client_ip(request)),
+            ("booking-email", state["details"]["email"]),
+        ],
+        limit=settings.SPA_BOOKING_LIMIT_PER_HOUR,
+    )
+
+
+def _manage_limit(request: HttpRequest, token: str) -> HttpResponse | None:
+    """A 429 page once this address or this booking link has made too many changes."""
+    return throttle.limited(
+        request,
+        [("manage-ip", throttle.client_ip(request)), ("manage-token", token)],
+        limit=settings.SPA_MANAGE_LIMIT_PER_HOUR,
+    )
 
 
 # --- The flow -------------------------------------------------------------------------
@@ -269,6 +292,8 @@ def _is_free(service: Service, therapist: Therapist | None, start: datetime) -> 
     )
 
 
+# The form comes back filled in with the client's details: no shared or browser cache.
+@never_cache
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 @_guard("details")
@@ -293,8 +318,10 @@ def _health_initial(state: dict) -> dict:
     return initial
 
 
+# Error reports must not carry the answers: neither the POST nor any frame's variables.
 @never_cache
 @sensitive_post_parameters()
+@sensitive_variables()
 @require_http_methods(["GET", "POST"])
 @_guard("health")
 def health_step(request: HttpRequest) -> HttpResponse:
@@ -311,12 +338,16 @@ def health_step(request: HttpRequest) -> HttpResponse:
             row["triggered"] = row["code"] in result.triggered
         version = screening.questionnaire_version(questions)
         if result.outcome == Outcome.DECLINE:
+            if too_many := _booking_limit(request, state):
+                return too_many
             return _decline(request, state, rows, result, version)
         _save(
             request,
             answers=rows,
             version=version,
             health_consent=True,
+            # When the box was ticked: stored with the answers as the consent record.
+            health_consent_at=timezone.now().isoformat(),
             screen=dataclasses.asdict(result),
         )
         return redirect("bookings:review")
@@ -336,6 +367,8 @@ def _decline(request, state, rows, result, version) -> HttpResponse:
         preferred_start=_start(state),
         client=services.ClientDetails(**details),
         screened=services.Screened(result=result, answers=rows, version=version),
+        consent_version=CONSENT_VERSION,
+        consented_at=timezone.now(),
     )
     request.session.pop(SESSION_KEY, None)
     request.session["callback"] = {"name": details["name"], "guidance": list(result.guidance)}
@@ -351,6 +384,13 @@ def callback_done(request: HttpRequest) -> HttpResponse:
     return render(request, "bookings/callback.html", {"info": info})
 
 
+def _consented_at(state: dict) -> datetime | None:
+    try:
+        return datetime.fromisoformat(state["health_consent_at"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def _result(state: dict) -> screening.Result:
     data = state["screen"]
     return screening.Result(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
@@ -358,6 +398,7 @@ def _result(state: dict) -> screening.Result:
 
 @never_cache
 @sensitive_post_parameters()
+@sensitive_variables()
 @require_http_methods(["GET", "POST"])
 @_guard("review")
 def review_step(request: HttpRequest) -> HttpResponse:
@@ -367,6 +408,8 @@ def review_step(request: HttpRequest) -> HttpResponse:
     result = _result(state)
     form = ReviewForm(_posted(request))
     if request.method == "POST" and form.is_valid():
+        if too_many := _booking_limit(request, state):
+            return too_many
         try:
             appointment = services.place_booking(
                 service=service,
@@ -377,6 +420,7 @@ def review_step(request: HttpRequest) -> HttpResponse:
                     result=result, answers=state["answers"], version=state["version"]
                 ),
                 consent_version=CONSENT_VERSION,
+                consented_at=_consented_at(state),
                 referral=state.get("referral"),
             )
         except services.SlotTaken:
@@ -440,6 +484,8 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
     appointment = _appointment(token)
+    if too_many := _manage_limit(request, token):
+        return too_many
     try:
         services.cancel_by_client(appointment)
     except services.ChangeNotAllowed:
@@ -455,6 +501,8 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reschedule(request: HttpRequest, token: str) -> HttpResponse:
     appointment = _appointment(token)
+    if request.method == "POST" and (too_many := _manage_limit(request, token)):
+        return too_many
     if not appointment.can_client_change():
         messages.error(request, "This booking can no longer be moved online. Please call us.")
         return redirect(appointment.get_absolute_url())

@@ -373,7 +373,7 @@ def _marker(cx: float, cy: float, label: str, *, scale: float = 1.0) -> str:
     )
 
 
-def _marker_positions(marker: Marker) -> list[tuple[float, float]]:
+def marker_positions(marker: Marker) -> list[tuple[float, float]]:
     x, y = float(marker.x), float(marker.y)
     spots = [(x, y)]
     if marker.paired and abs(x - 0.5) > 1e-6:
@@ -422,7 +422,7 @@ def figure_svg(
     the page (it names the svg and its title and desc).
     """
     dots = "".join(
-        _marker(x * WIDTH, y * HEIGHT, m.label) for m in markers for x, y in _marker_positions(m)
+        _marker(x * WIDTH, y * HEIGHT, m.label) for m in markers for x, y in marker_positions(m)
     )
     body = f'<g class="figure figure-{view}">{_figure_body(view)}</g><g class="markers">{dots}</g>'
     return _svg(
@@ -697,7 +697,7 @@ def detail_svg(
     """
     if kind not in DETAIL_KINDS:
         raise ValueError(f"kind must be one of {DETAIL_KINDS}, not {kind!r}")
-    spots = _marker_positions(Marker(x, y, title, paired))
+    spots = marker_positions(Marker(x, y, title, paired))
     dots = "".join(_marker(sx * _S, sy * _S, title, scale=1.2) for sx, sy in spots)
     caption = _detail_caption(kind, front)
     body = (
@@ -748,7 +748,7 @@ def body_map_svg(
     for region in regions:
         if region.view not in offsets:
             raise ValueError(f"region {region.slug!r} has unknown view {region.view!r}")
-        spots = _marker_positions(Marker(region.x, region.y, region.name, region.paired))
+        spots = marker_positions(Marker(region.x, region.y, region.name, region.paired))
         rx, ry = float(region.rx) * WIDTH, float(region.ry) * HEIGHT
         ellipses = "".join(
             f'<ellipse class="region-area" cx="{_n(offsets[region.view] + sx * WIDTH)}" '

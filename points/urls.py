@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.library, name="library"),
     path("routines/<slug:slug>/", views.routine_detail, name="routine"),
     path("<slug:slug>/", views.point_detail, name="detail"),
+    path("<slug:slug>/diagram.png", views.point_image, name="image"),
 ]

@@ -2,9 +2,10 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from points import diagrams
+from points import diagrams, raster
 from points.forms import LibraryFilterForm
 from points.models import BodyRegion, Caution, Point, Routine, RoutineStep, TechniqueStep
 
@@ -101,3 +102,17 @@ def routine_context(routine: Routine, steps) -> dict:
             if Caution.Kind.PREGNANCY_CARE in k and Caution.Kind.PREGNANCY not in k
         ],
     }
+
+
+@require_safe
+def point_image(request: HttpRequest, slug: str) -> HttpResponse:
+    """The point's diagram as a PNG share card, for link previews."""
+    visible = Point.objects.all() if _can_preview(request) else Point.objects.published()
+    point = get_object_or_404(visible.select_related("region"), slug=slug)
+    response = HttpResponse(raster.point_png(point), content_type="image/png")
+    if point.published:
+        patch_cache_control(response, public=True, max_age=86400)
+    else:
+        # A draft seen by an editor must not land in a shared cache.
+        patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -12,5 +12,7 @@ def spa(request: HttpRequest) -> dict:
             "email": settings.SPA_EMAIL,
             "opening_hours": settings.SPA_OPENING_HOURS,
             "time_zone": settings.TIME_ZONE,
-        }
+        },
+        # The page's own address without its query string, for rel=canonical and og:url.
+        "canonical_url": request.build_absolute_uri(request.path),
     }

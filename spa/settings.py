@@ -1,10 +1,12 @@
 """Settings for the spa site: one file, driven by environment variables.
 
 Every variable is listed in README.md. Development defaults are safe; with
-DEBUG off the site refuses to start without a real secret key.
+DEBUG off the site refuses to start without a real secret key, and with
+DJANGO_ENV=production also without its hosts, database and SMTP server.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -13,12 +15,22 @@ import xstatic.pkg.bootstrap
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from spa.env import env_bool, env_int, env_list, env_str
+from spa.env import env_bool, env_choice, env_int, env_list, env_required, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("SPA_DATA_DIR", str(BASE_DIR / "data")))
 
+# DJANGO_ENV=production turns on every production rule at once: the hosts,
+# the database, the SMTP mailer are required; cookies are __Host- prefixed;
+# database connections persist. The test suite and `make serve` run as
+# "development" with DEBUG off, so they can set hosts after import.
+DJANGO_ENV = env_choice("DJANGO_ENV", "development", ("development", "production"))
+PRODUCTION = DJANGO_ENV == "production"
+_IN_PRODUCTION = "when DJANGO_ENV=production"
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DJANGO_DEBUG must be off when DJANGO_ENV=production.")
 
 _DEV_SECRET = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 (used only with DEBUG on)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", _DEV_SECRET if DEBUG else "")
@@ -31,6 +43,11 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        f"DJANGO_ALLOWED_HOSTS is required {_IN_PRODUCTION}: "
+        "comma-separated host names, e.g. spa.example."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -40,8 +57,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "spa",
     "points",
     "bookings",
@@ -49,14 +70,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the header too.
+    "spa.middleware.cross_origin_resource_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Keep last: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "spa.urls"
@@ -81,13 +107,30 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 # SQLite in a git-ignored folder by default; PostgreSQL through DATABASE_URL.
-_database_url = env_str("DATABASE_URL")
+_database_url = (
+    env_required("DATABASE_URL", f"{_IN_PRODUCTION} (e.g. postgres://user:pass@host:5432/spa)")
+    if PRODUCTION
+    else env_str("DATABASE_URL")
+)
 if _database_url:
     DATABASES = {
         "default": dj_database_url.parse(
-            _database_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
+            _database_url,
+            # Persistent connections in production, checked before reuse so a
+            # restarted database costs one retry, not an error page.
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0, minimum=0),
+            conn_health_checks=PRODUCTION,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        # A sqlite:/// URL (several app servers on one file, as the scale-out
+        # test runs them) needs the same locking as the default file below;
+        # options in the URL's query string still win.
+        DATABASES["default"]["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            **DATABASES["default"].get("OPTIONS", {}),
+        }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -104,6 +147,29 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ----------------------------------------------------------------
+# One Redis shared by every app process when CACHE_URL is set. Without it each
+# process keeps its own memory cache: fine for what the site caches today (rate
+# limits and lockouts live in the database), but anything counted in the cache
+# would then only hold per process.
+_cache_url = env_str("CACHE_URL").strip()
+if _cache_url:
+    if not _cache_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            # Only the scheme: the rest may hold a password.
+            "CACHE_URL must start with redis://, rediss:// or unix://; "
+            f"got {_cache_url.partition(':')[0]!r}."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "spa",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -170,16 +236,59 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if PRODUCTION and SESSION_COOKIE_SECURE:
+    # Browsers accept a __Host- cookie only over HTTPS, with Path=/ and no
+    # Domain, so no subdomain can plant or read it. Production only: the
+    # browser tests run over plain HTTP.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+# Opt in only once every subdomain serves HTTPS: leaving the list is slow.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False) and SECURE_HSTS_SECONDS > 0
 if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
+# --- Abuse protection -------------------------------------------------------
+# How many proxies in front of the site append to X-Forwarded-For. 0 ignores
+# the header (anyone can forge it); with N, the client is the N-th entry from
+# the right. Rate limits and the admin lockout both use it (spa/throttle.py).
+SPA_PROXY_COUNT = env_int("SPA_PROXY_COUNT", 0, minimum=0)
+# Per hour, per client address and per email (placing a booking or asking for
+# a call back), and per client address and per booking link (cancel, move).
+SPA_BOOKING_LIMIT_PER_HOUR = env_int("SPA_BOOKING_LIMIT_PER_HOUR", 5, minimum=1)
+SPA_MANAGE_LIMIT_PER_HOUR = env_int("SPA_MANAGE_LIMIT_PER_HOUR", 10, minimum=1)
+# People take longer than this to fill in their details; simple bots do not.
+SPA_MIN_FILL_SECONDS = env_int("SPA_MIN_FILL_SECONDS", 3, minimum=0)
+
+# Admin brute force: lock a username from one address after 5 failures, so
+# one attacker cannot lock every staff member out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+# Lockouts are still logged; this only drops the start-up banner and user agents.
+AXES_VERBOSE = False
+# The same client address as the rate limits; the ipware setting is for
+# completeness should django-ipware ever be installed (the callable wins).
+AXES_CLIENT_IP_CALLABLE = "spa.throttle.client_ip"
+AXES_IPWARE_PROXY_COUNT = SPA_PROXY_COUNT
+# Staff need a TOTP device (added in admin) to use the admin; off for the demo.
+SPA_ADMIN_REQUIRE_2FA = env_bool("SPA_ADMIN_REQUIRE_2FA", False)
+
 # --- Mail -----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("SPA_FROM_EMAIL", "Willow & Stone Spa <hello@willowstone.example>")
+if PRODUCTION:
+    # Mail printed to a console in production would be lost without a trace.
+    env_required("SMTP_HOST", f"{_IN_PRODUCTION}: the site mails booking confirmations")
 if env_str("SMTP_HOST"):
     MAILERS = {
         "default": {
@@ -203,6 +312,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- The spa's identity -----------------------------------------------------
 # An invented demo spa; a real deployment sets its own.
 SPA_NAME = env_str("SPA_NAME", "Willow & Stone Spa")
+# The name staff see beside the code in their authenticator app.
+OTP_TOTP_ISSUER = SPA_NAME
 SPA_ADDRESS = env_str("SPA_ADDRESS", "214 Linden Avenue, Springfield")
 SPA_PHONE = env_str("SPA_PHONE", "(555) 010-4477")
 SPA_EMAIL = env_str("SPA_EMAIL", "hello@willowstone.example")
@@ -211,6 +322,10 @@ SPA_OPENING_HOURS = env_str("SPA_OPENING_HOURS", "Tue–Sat 9:00–19:00, Sun 10
 SPA_SITE_URL = env_str("SPA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Where staff alerts about new requests and callbacks go.
 SPA_STAFF_EMAIL = env_str("SPA_STAFF_EMAIL", "bookings@willowstone.example")
+# Health answers are deleted this many months after the visit (or the call-back
+# request) by `manage.py purge_health_data`, run daily by cron. The consent
+# wording on the questionnaire promises two years.
+SPA_HEALTH_RETENTION_MONTHS = env_int("SPA_HEALTH_RETENTION_MONTHS", 24, minimum=1)
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {

@@ -1,8 +1,17 @@
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template import loader
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -47,3 +56,29 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawl everything but the booking steps and clients' own bookings.
+
+    The admin is left unnamed on purpose: listing a moved admin path here would
+    publish it. It needs a login, so crawlers see nothing there anyway."""
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        f"Disallow: {reverse('bookings:service')}",
+        "Disallow: /bookings/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page. Whatever broke may be the database or a context
+    processor, so it renders from plain settings values and nothing else."""
+    page = loader.get_template("500.html").render(
+        {"spa_name": settings.SPA_NAME, "spa_phone": settings.SPA_PHONE}
+    )
+    return HttpResponseServerError(page)

@@ -111,6 +111,15 @@ def test_database_url_selects_postgresql(tmp_path):
     assert settings["NAME"] == "db"
 
 
+def test_sqlite_database_url_keeps_immediate_transactions(tmp_path):
+    path = tmp_path / "shared.sqlite3"
+    settings = loaded(tmp_path, DJANGO_DEBUG="1", DATABASE_URL=f"sqlite:///{path}")
+
+    assert settings["ENGINE"] == "django.db.backends.sqlite3"
+    assert settings["NAME"] == str(path)
+    assert settings["OPTIONS"] == {"transaction_mode": "IMMEDIATE", "timeout": 20}
+
+
 def test_csp_is_strict(dev_settings):
     csp = dev_settings["SECURE_CSP"]
 

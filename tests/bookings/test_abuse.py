@@ -1,0 +1,308 @@
+"""Form abuse: rate limits on the writes, a honeypot and minimum fill time, CSRF everywhere."""
+
+import re
+import time
+
+import pytest
+from django.core import signing
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from bookings.forms import DetailsForm
+from bookings.models import Appointment, CallbackRequest
+from tests.bookings.conftest import DETAILS, answers, tomorrow_at
+
+pytestmark = pytest.mark.django_db
+
+
+def book(client: Client, spa, hour: int, email: str, **yes):
+    """The whole flow; returns the response to the writing POST."""
+    client.post("/book/", {"service": spa["service"].slug})
+    client.post("/book/therapist/", {"therapist": "any"})
+    client.post("/book/time/", {"start": tomorrow_at(hour).isoformat()})
+    client.post("/book/details/", {**DETAILS, "email": email})
+    response = client.post("/book/health/", answers(**yes))
+    if yes:
+        return response
+    return client.post("/book/review/", {"policy_consent": "on"})
+
+
+def assert_too_many(response, settings) -> None:
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+    page = response.content.decode()
+    assert "Please wait a little" in page and "about an hour" in page
+    assert settings.SPA_PHONE in page
+
+
+# --- Rate limits: booking writes -------------------------------------------------
+
+
+def test_sixth_booking_from_one_address_in_an_hour_gets_429(anonymous, spa, questions, settings):
+    for i in range(5):
+        assert book(anonymous, spa, 9 + i, f"client{i}@example.com").status_code == 302
+
+    response = book(anonymous, spa, 15, "client5@example.com")
+
+    assert_too_many(response, settings)
+    assert Appointment.objects.count() == 5
+    # Nothing the client typed is lost: the review step is still there.
+    assert anonymous.get("/book/review/").status_code == 200
+
+
+def test_sixth_booking_for_one_email_gets_429_from_any_address(spa, questions, settings):
+    for i in range(5):
+        client = Client(REMOTE_ADDR=f"203.0.113.{i + 1}")
+        assert book(client, spa, 9 + i, "casey@example.com").status_code == 302
+
+    response = book(Client(REMOTE_ADDR="203.0.113.99"), spa, 15, "Casey@Example.com")
+
+    assert_too_many(response, settings)
+    assert Appointment.objects.count() == 5
+
+
+def test_callback_requests_count_as_writes(anonymous, spa, questions, settings):
+    for i in range(5):
+        response = book(anonymous, spa, 9, f"client{i}@example.com", fever="yes")
+        assert response["Location"] == "/book/call-back/"
+
+    response = book(anonymous, spa, 9, "client5@example.com", fever="yes")
+
+    assert_too_many(response, settings)
+    assert CallbackRequest.objects.count() == 5
+
+
+def test_limit_and_proxy_count_come_from_settings(spa, questions, settings):
+    settings.SPA_BOOKING_LIMIT_PER_HOUR = 1
+    settings.SPA_PROXY_COUNT = 1
+    behind_proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    first = Client(**behind_proxy, HTTP_X_FORWARDED_FOR="203.0.113.1")
+    second = Client(**behind_proxy, HTTP_X_FORWARDED_FOR="203.0.113.2")
+
+    assert book(first, spa, 9, "a@example.com").status_code == 302
+    # Another client behind the same proxy is someone else.
+    assert book(second, spa, 10, "b@example.com").status_code == 302
+    assert book(first, spa, 11, "c@example.com").status_code == 429
+
+
+def test_a_limited_post_is_logged_by_scope_only(anonymous, spa, questions, settings, caplog):
+    settings.SPA_BOOKING_LIMIT_PER_HOUR = 1
+    book(anonymous, spa, 9, "casey@example.com")
+
+    with caplog.at_level("WARNING", logger="spa.throttle"):
+        book(anonymous, spa, 10, "other@example.com")
+
+    assert "booking-ip" in caplog.text
+    assert "127.0.0.1" not in caplog.text and "example.com" not in caplog.text
+
+
+# --- Rate limits: the private link ------------------------------------------------
+
+
+def _appointment(spa, hour: int) -> Appointment:
+    a = Appointment(
+        service=spa["service"],
+        therapist=spa["ana"],
+        client_name="Casey",
+        client_email="casey@example.com",
+        client_phone="5550102233",
+        status="confirmed",
+    )
+    a.set_times(tomorrow_at(hour))
+    a.save()
+    return a
+
+
+def test_eleventh_change_to_one_booking_gets_429(spa, settings):
+    booking = _appointment(spa, 10)
+    for i in range(10):
+        client = Client(REMOTE_ADDR=f"203.0.113.{i + 1}")
+        response = client.post(f"/bookings/{booking.token}/reschedule/", {"start": "soon"})
+        assert response.status_code == 200
+
+    response = Client(REMOTE_ADDR="203.0.113.99").post(f"/bookings/{booking.token}/cancel/")
+
+    assert_too_many(response, settings)
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+
+
+def test_changes_from_one_address_are_limited_across_bookings(anonymous, spa, settings):
+    settings.SPA_MANAGE_LIMIT_PER_HOUR = 2
+    first, second = _appointment(spa, 10), _appointment(spa, 13)
+    for _ in range(2):
+        anonymous.post(f"/bookings/{first.token}/reschedule/", {"start": "soon"})
+
+    cancel = f"/bookings/{second.token}/cancel/"
+    assert anonymous.post(cancel).status_code == 429
+    assert Client(REMOTE_ADDR="203.0.113.5").post(cancel).status_code == 302
+    second.refresh_from_db()
+    assert second.status == "cancelled"
+
+
+def test_looking_is_not_limited(anonymous, spa):
+    booking = _appointment(spa, 10)
+    for _ in range(15):
+        assert anonymous.get(f"/bookings/{booking.token}/reschedule/").status_code == 200
+
+
+# --- Honeypot and minimum fill time -------------------------------------------------
+
+
+@pytest.fixture
+def min_fill(settings):
+    settings.SPA_MIN_FILL_SECONDS = 3
+
+
+def to_details(client: Client, spa) -> str:
+    """Walk to the details step; returns the stamp the page was given."""
+    client.post("/book/", {"service": spa["service"].slug})
+    client.post("/book/therapist/", {"therapist": "any"})
+    client.post("/book/time/", {"start": tomorrow_at(10).isoformat()})
+    page = client.get("/book/details/").content.decode()
+    return re.search(r'name="issued" value="([^"]+)"', page).group(1)
+
+
+def stamp(seconds_ago: int) -> str:
+    class Past(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time()) - seconds_ago)
+
+    return Past(salt=DetailsForm.issued_salt).sign("form")
+
+
+def stored_details(client: Client):
+    return client.session.get("booking", {}).get("details")
+
+
+def test_details_page_carries_a_hidden_empty_trap(anonymous, spa):
+    to_details(anonymous, spa)
+    page = anonymous.get("/book/details/").content.decode()
+
+    trap = re.search(r'<input type="text" name="website"[^>]*>', page).group(0)
+    assert 'value=""' in trap and 'tabindex="-1"' in trap and 'autocomplete="off"' in trap
+    assert re.search(
+        r'class="visually-hidden" aria-hidden="true">\s*<label[^>]*>Leave this empty', page
+    )
+
+
+def test_a_person_taking_their_time_gets_through(anonymous, spa, min_fill):
+    to_details(anonymous, spa)
+
+    response = anonymous.post("/book/details/", {**DETAILS, "issued": stamp(10)})
+
+    assert response.status_code == 302 and response["Location"] == "/book/health/"
+    assert stored_details(anonymous)["email"] == "casey@example.com"
+
+
+def test_too_fast_stores_nothing_and_keeps_the_clock_running(anonymous, spa, min_fill):
+    issued = to_details(anonymous, spa)
+
+    response = anonymous.post("/book/details/", {**DETAILS, "issued": issued})
+
+    assert response.status_code == 200 and b"Please try again." in response.content
+    assert stored_details(anonymous) is None
+    # The same stamp comes back, so a person who simply clicks again a moment later gets on.
+    assert f'name="issued" value="{issued}"' in response.content.decode()
+    # Everything typed is still in the form.
+    assert b"Firm pressure please." in response.content
+
+
+def test_a_filled_honeypot_stores_nothing(anonymous, spa, min_fill):
+    to_details(anonymous, spa)
+
+    response = anonymous.post(
+        "/book/details/", {**DETAILS, "issued": stamp(10), "website": "http://spam.example"}
+    )
+
+    assert response.status_code == 200 and b"Please try again." in response.content
+    assert stored_details(anonymous) is None
+
+
+def test_honeypot_works_even_without_a_minimum_time(anonymous, spa):
+    to_details(anonymous, spa)
+
+    response = anonymous.post("/book/details/", {**DETAILS, "website": "x"})
+
+    assert response.status_code == 200 and stored_details(anonymous) is None
+
+
+@pytest.mark.parametrize(
+    "issued",
+    ["", "garbage", stamp(10)[:-2] + "xx", stamp(25 * 3600)],
+    ids=["missing", "garbage", "forged", "a-day-old"],
+)
+def test_bad_stamps_store_nothing_and_get_a_fresh_one(anonymous, spa, min_fill, issued):
+    to_details(anonymous, spa)
+
+    response = anonymous.post("/book/details/", {**DETAILS, "issued": issued})
+
+    assert response.status_code == 200 and b"Please try again." in response.content
+    assert stored_details(anonymous) is None
+    fresh = re.search(r'name="issued" value="([^"]+)"', response.content.decode()).group(1)
+    assert fresh != issued
+    signing.TimestampSigner(salt=DetailsForm.issued_salt).unsign(fresh, max_age=60)
+
+
+def test_a_whole_bot_run_books_nothing(anonymous, spa, questions, min_fill):
+    """A bot posting every step at once never reaches a write."""
+    to_details(anonymous, spa)
+    anonymous.post("/book/details/", DETAILS)
+    anonymous.post("/book/health/", answers())
+    response = anonymous.post("/book/review/", {"policy_consent": "on"})
+
+    assert response["Location"] == "/book/details/"
+    assert Appointment.objects.count() == 0 and CallbackRequest.objects.count() == 0
+
+
+# --- CSRF ---------------------------------------------------------------------------
+
+
+def _views(patterns):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _views(p.url_patterns)
+        elif isinstance(p, URLPattern):
+            yield p.lookup_str, p.callback
+
+
+def test_no_view_is_csrf_exempt():
+    exempt = [
+        name
+        for name, view in _views(get_resolver().url_patterns)
+        if getattr(view, "csrf_exempt", False)
+    ]
+
+    assert exempt == []
+
+
+def test_booking_post_without_a_csrf_token_is_refused(spa):
+    strict = Client(enforce_csrf_checks=True)
+
+    response = strict.post("/book/", {"service": spa["service"].slug})
+
+    assert response.status_code == 403
+    assert "booking" not in strict.session
+
+
+def test_cancel_without_a_csrf_token_is_refused(spa):
+    booking = _appointment(spa, 10)
+
+    response = Client(enforce_csrf_checks=True).post(f"/bookings/{booking.token}/cancel/")
+
+    assert response.status_code == 403
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+
+
+def test_cancel_with_the_pages_csrf_token_works(spa):
+    booking = _appointment(spa, 10)
+    strict = Client(enforce_csrf_checks=True)
+    page = strict.get(booking.get_absolute_url()).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    response = strict.post(f"/bookings/{booking.token}/cancel/", {"csrfmiddlewaretoken": token})
+
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
