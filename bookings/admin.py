@@ -691,10 +691,10 @@ class TimeOffAdmin(admin.ModelAdmin):
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["order", "code", "text", "kind", "on_yes", "active"]
+    list_display = ["section", "order", "code", "text", "kind", "on_yes", "active"]
     list_display_links = ["code", "text"]
     list_editable = ["order", "active"]
-    list_filter = ["on_yes", "active", "kind"]
+    list_filter = ["section", "on_yes", "active", "kind"]
     search_fields = ["code", "text", "guidance"]
     filter_horizontal = ["avoid_points"]
     readonly_fields = ["version", "updated"]
@@ -703,7 +703,7 @@ class QuestionAdmin(admin.ModelAdmin):
             None,
             {
                 "fields": [
-                    ("code", "order", "active"),
+                    ("code", "section", "order", "active"),
                     "text",
                     "help_text",
                     "kind",

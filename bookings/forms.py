@@ -105,7 +105,7 @@ class HumanCheckMixin:
     issued_name = "issued"
     issued_salt = "bookings.human-check"
     issued_max_age = 24 * 3600
-    human_check_error = "Please try again."
+    human_check_error = "Please check your details, then press Continue again."
 
     def clean(self):
         cleaned = super().clean()
@@ -241,12 +241,19 @@ class HealthForm(forms.Form):
                 cleaned[key] = clean_text(value, multiline=key.startswith("q_"))
         return cleaned
 
-    def question_fields(self) -> list[tuple[Question, forms.BoundField, forms.BoundField | None]]:
-        """Each question with its answer field and its follow-up field, for the template."""
-        return [
-            (q, self[f"q_{q.code}"], self[f"d_{q.code}"] if q.follow_up else None)
-            for q in self.questions
-        ]
+    def question_sections(self) -> list[tuple[str, list[tuple]]]:
+        """Questions grouped under their section headings, in section order, each as
+        (number, question, answer field, follow-up field or None)."""
+        rank = {value: i for i, value in enumerate(Question.Section.values)}
+        ordered = sorted(self.questions, key=lambda q: (rank.get(q.section, 99), q.order, q.pk))
+        sections: list[tuple[str, list[tuple]]] = []
+        for number, q in enumerate(ordered, start=1):
+            label = Question.Section(q.section).label if q.section in rank else ""
+            if not sections or sections[-1][0] != label:
+                sections.append((label, []))
+            detail = self[f"d_{q.code}"] if q.follow_up else None
+            sections[-1][1].append((number, q, self[f"q_{q.code}"], detail))
+        return sections
 
     def answer_rows(self) -> list[dict]:
         """What is stored and screened: a snapshot of each question as asked."""

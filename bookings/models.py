@@ -256,6 +256,14 @@ class Question(models.Model):
         CHOICE = "choice", "Choose one"
         TEXT = "text", "Free text"
 
+    class Section(models.TextChoices):
+        """Headings that break the questionnaire into short groups, in this order."""
+
+        TODAY = "today", "How you are today"
+        AREAS = "areas", "Skin and areas to work around"
+        CONDITIONS = "conditions", "Ongoing conditions and medicines"
+        OTHER = "other", "Anything else"
+
     code = models.SlugField(
         max_length=60, unique=True, help_text="A stable name for this question."
     )
@@ -270,7 +278,8 @@ class Question(models.Model):
     follow_up = models.CharField(
         max_length=200, blank=True, help_text="Asked only after a 'yes', e.g. 'How many weeks?'"
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    section = models.CharField(max_length=12, choices=Section, default=Section.CONDITIONS)
+    order = models.PositiveSmallIntegerField(default=0, help_text="Order within its section.")
     active = models.BooleanField(default=True)
     on_yes = models.CharField(
         "a 'yes' leads to", max_length=12, choices=Outcome, default=Outcome.CLEAR

@@ -40,6 +40,18 @@ CLEARANCE_NOTE = (
 )
 
 
+def section_for(order: int) -> str:
+    """The starter questions are numbered by section: 0-99 today, 100-199 skin and
+    areas, 200-399 ongoing conditions, 400 and up anything else."""
+    if order < 100:
+        return "today"
+    if order < 200:
+        return "areas"
+    if order < 400:
+        return "conditions"
+    return "other"
+
+
 def question(
     code: str,
     order: int,
@@ -58,6 +70,7 @@ def question(
     return {
         "code": code,
         "order": order,
+        "section": section_for(order),
         "text": text,
         "help_text": help_text,
         "kind": kind,

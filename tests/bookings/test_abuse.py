@@ -200,7 +200,10 @@ def test_too_fast_stores_nothing_and_keeps_the_clock_running(anonymous, spa, min
 
     response = anonymous.post("/book/details/", {**DETAILS, "issued": issued})
 
-    assert response.status_code == 200 and b"Please try again." in response.content
+    assert (
+        response.status_code == 200
+        and b"Please check your details, then press Continue again." in response.content
+    )
     assert stored_details(anonymous) is None
     # The same stamp comes back, so a person who simply clicks again a moment later gets on.
     assert f'name="issued" value="{issued}"' in response.content.decode()
@@ -215,7 +218,10 @@ def test_a_filled_honeypot_stores_nothing(anonymous, spa, min_fill):
         "/book/details/", {**DETAILS, "issued": stamp(10), "website": "http://spam.example"}
     )
 
-    assert response.status_code == 200 and b"Please try again." in response.content
+    assert (
+        response.status_code == 200
+        and b"Please check your details, then press Continue again." in response.content
+    )
     assert stored_details(anonymous) is None
 
 
@@ -237,7 +243,10 @@ def test_bad_stamps_store_nothing_and_get_a_fresh_one(anonymous, spa, min_fill, 
 
     response = anonymous.post("/book/details/", {**DETAILS, "issued": issued})
 
-    assert response.status_code == 200 and b"Please try again." in response.content
+    assert (
+        response.status_code == 200
+        and b"Please check your details, then press Continue again." in response.content
+    )
     assert stored_details(anonymous) is None
     fresh = re.search(r'name="issued" value="([^"]+)"', response.content.decode()).group(1)
     assert fresh != issued

@@ -317,3 +317,26 @@ def test_crafted_service_in_the_link_or_post_is_harmless(anonymous, spa, value):
     assert anonymous.get("/book/", {"service": value}).status_code == 200
     response = anonymous.post("/book/", {"service": value})
     assert response.status_code == 200 and b"invalid-feedback" in response.content
+
+
+def test_questions_are_grouped_under_section_headings(anonymous, spa, questions):
+    from bookings.models import Question
+
+    Question.objects.filter(code="fever").update(section="today", order=90)
+    Question.objects.filter(code="rash").update(section="areas")
+    Question.objects.filter(code="else").update(section="other", order=1)
+    walk_to_review(anonymous, spa, tomorrow_at(10))
+    html = anonymous.get("/book/health/").content.decode()
+    order = [
+        html.index(h)
+        for h in (
+            "How you are today",
+            "Skin and areas to work around",
+            "Ongoing conditions and medicines",
+            "Anything else",
+        )
+    ]
+    assert order == sorted(order)
+    # Numbering runs on across sections, in section order, not by the raw order field.
+    assert html.index("1. Fever in the last two days?") < html.index("2. A rash or broken skin?")
+    assert "5. Anything else we should know?" in html

@@ -34,7 +34,9 @@ def test_a_quick_person_is_asked_once_then_gets_on(page, live_server, demo_spa, 
     fill_details(page)
 
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_text("Please try again.")).to_be_visible()
+    expect(
+        page.get_by_text("Please check your details, then press Continue again.")
+    ).to_be_visible()
     expect(page.get_by_label("Email")).to_have_value("robin@example.com")
 
     # The page kept its stamp: a moment later the same click goes through.

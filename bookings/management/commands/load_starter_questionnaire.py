@@ -42,6 +42,7 @@ class Command(BaseCommand):
                 continue
             question = Question(
                 code=data["code"],
+                section=data["section"],
                 order=data["order"],
                 text=data["text"],
                 help_text=data["help_text"],
