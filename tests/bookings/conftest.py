@@ -4,9 +4,11 @@ from datetime import time, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
 from django.utils import timezone
 
 from bookings.models import BookingRules, Question, Service, Therapist, WorkingHours
+from spa.roles import ensure_groups
 from tests import factories as f
 
 
@@ -116,3 +118,19 @@ def walk_to_review(client, spa, start, **yes):
     client.post("/book/time/", {"start": start.isoformat()})
     client.post("/book/details/", DETAILS)
     return client.post("/book/health/", answers(**yes))
+
+
+def staff_in(role: str, username: str) -> tuple[Client, object]:
+    """A logged-in staff member holding one role (a group from spa/roles.py)."""
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.com", "pw-staff-1234567", is_staff=True
+    )
+    user.groups.add(ensure_groups()[role])
+    client = Client()
+    client.force_login(user)
+    return client, user
+
+
+@pytest.fixture
+def front_desk(db):
+    return staff_in("Front desk", "fran")

@@ -4,7 +4,6 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.test import Client
@@ -19,7 +18,7 @@ from bookings.models import (
     HealthAnswers,
     Status,
 )
-from spa.roles import ensure_groups
+from tests.bookings.conftest import staff_in
 
 pytestmark = pytest.mark.django_db
 
@@ -28,24 +27,9 @@ TODAY = "/admin/bookings/appointment/today/"
 MARKER = "MARKER-123"
 
 
-def staff_in(role: str, username: str) -> tuple[Client, object]:
-    user = get_user_model().objects.create_user(
-        username, f"{username}@example.com", "pw-staff-1234567", is_staff=True
-    )
-    user.groups.add(ensure_groups()[role])
-    client = Client()
-    client.force_login(user)
-    return client, user
-
-
 @pytest.fixture
 def therapist(db):
     return staff_in("Therapists", "theo")
-
-
-@pytest.fixture
-def front_desk(db):
-    return staff_in("Front desk", "fran")
 
 
 def local(day, hour: int, minute: int = 0) -> datetime:

@@ -4,7 +4,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
@@ -17,23 +16,13 @@ from bookings.models import (
     Status,
 )
 from points.models import Point
-from spa.roles import ensure_groups
 from tests import factories as f
+from tests.bookings.conftest import staff_in
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/bookings/appointment/"
 DETAIL = "MARKER-4242 since March"
-
-
-def staff_in(role: str, username: str) -> tuple[Client, object]:
-    user = get_user_model().objects.create_user(
-        username, f"{username}@spa.example", "pw-staff-1234567", is_staff=True
-    )
-    user.groups.add(ensure_groups()[role])
-    client = Client()
-    client.force_login(user)
-    return client, user
 
 
 @pytest.fixture
@@ -44,11 +33,6 @@ def owner_role(db):
 @pytest.fixture
 def therapist_role(db):
     return staff_in("Therapists", "theo")
-
-
-@pytest.fixture
-def front_desk(db):
-    return staff_in("Front desk", "fran")
 
 
 def answers_for(record) -> HealthAnswers:
