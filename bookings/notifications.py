@@ -25,6 +25,7 @@ from django.utils import dateformat, timezone
 
 from bookings import ics
 from bookings.models import Appointment, BookingRules, CallbackRequest, Status
+from spa.context_processors import identity
 
 logger = logging.getLogger("bookings.notifications")
 
@@ -106,7 +107,7 @@ def send_appointment_email(appointment_id: int, kind: str) -> None:
 def send_staff_alert(appointment_id: int) -> None:
     appointment = Appointment.objects.select_related("service", "therapist").get(pk=appointment_id)
     context = {
-        "spa": spa_identity(),
+        "spa": identity(),
         "appointment": appointment,
         "when": local_when(appointment.start),
         "awaiting_clearance": appointment.status == Status.AWAITING_CLEARANCE,
@@ -130,7 +131,7 @@ def send_staff_alert(appointment_id: int) -> None:
 def send_callback_alert(callback_id: int) -> None:
     callback = CallbackRequest.objects.select_related("service", "therapist").get(pk=callback_id)
     context = {
-        "spa": spa_identity(),
+        "spa": identity(),
         "callback": callback,
         "preferred": local_when(callback.preferred_start) if callback.preferred_start else "",
         "admin_url": _admin_url("admin:bookings_callbackrequest_change", callback.pk),
@@ -142,18 +143,6 @@ def send_callback_alert(callback_id: int) -> None:
 
 
 # --- Building blocks ----------------------------------------------------------------
-
-
-def spa_identity() -> dict[str, str]:
-    return {
-        "name": settings.SPA_NAME,
-        "address": settings.SPA_ADDRESS,
-        "phone": settings.SPA_PHONE,
-        "email": settings.SPA_EMAIL,
-        "opening_hours": settings.SPA_OPENING_HOURS,
-        "time_zone": settings.TIME_ZONE,
-        "site_url": settings.SPA_SITE_URL,
-    }
 
 
 def local_when(value, *, zone: bool = True) -> str:
@@ -168,7 +157,7 @@ def email_context(appointment: Appointment, kind: str) -> dict:
     cutoff = BookingRules.current().cancellation_cutoff_hours
     awaiting = appointment.status == Status.AWAITING_CLEARANCE
     return {
-        "spa": spa_identity(),
+        "spa": identity(),
         "kind": kind,
         "appointment": appointment,
         "service": appointment.service,
