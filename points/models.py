@@ -384,12 +384,6 @@ class Routine(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("points:routine", args=[self.slug])
 
-    def total_duration_seconds(self) -> int:
-        total = getattr(self, "total_seconds", None)
-        if total is None:
-            total = sum(step.duration_seconds for step in self.steps.all())
-        return total or 0
-
 
 class RoutineStep(models.Model):
     routine = models.ForeignKey(Routine, on_delete=models.CASCADE, related_name="steps")
