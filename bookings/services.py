@@ -69,6 +69,15 @@ def _candidates(service: Service, therapist_id: int | None) -> list[int]:
     return list(therapists.order_by("pk").values_list("pk", flat=True))
 
 
+def is_bookable(service: Service, therapist_id: int | None, start: datetime) -> bool:
+    """Whether `start` is free with that therapist, or with any who offers the service.
+
+    A check for the form, without locks; place_booking() checks again under one."""
+    return any(
+        availability.is_free(service, tid, start) for tid in _candidates(service, therapist_id)
+    )
+
+
 def _status_for(outcome: str) -> tuple[str, str, bool]:
     if outcome == Outcome.CLEARANCE:
         return Status.AWAITING_CLEARANCE, Appointment.Screening.CLEARANCE, True

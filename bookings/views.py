@@ -249,7 +249,7 @@ def time_step(request: HttpRequest) -> HttpResponse:
     taken, nearest = None, []
     if request.method == "POST" and form.is_valid():
         start = form.cleaned_data["start"]
-        if _is_free(service, therapist, start):
+        if services.is_bookable(service, getattr(therapist, "pk", None), start):
             _save(request, start=start.isoformat(), taken=None)
             return redirect("bookings:details")
         taken, nearest = (
@@ -281,14 +281,6 @@ def time_step(request: HttpRequest) -> HttpResponse:
             "nearest": nearest,
             "chosen": state.get("start"),
         },
-    )
-
-
-def _is_free(service: Service, therapist: Therapist | None, start: datetime) -> bool:
-    if therapist is not None:
-        return availability.is_free(service, therapist.pk, start)
-    return any(
-        availability.is_free(service, t.pk, start) for t in Therapist.objects.offering(service)
     )
 
 
