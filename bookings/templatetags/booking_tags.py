@@ -26,3 +26,10 @@ def services_for_guide(context, regions, referral: str, limit: int = 3) -> dict:
         "fallback_url": reverse("bookings:service") + f"?from={kind}:{slug}",
         "regions": [r for r in regions if r is not None],
     }
+
+
+@register.simple_tag
+def book_url(service, referral: str = "") -> str:
+    """The link into /book/ with `service` chosen and `referral` ("home:home") recorded."""
+    kind, _, slug = referral.partition(":")
+    return book_url_for(service, (kind, slug) if referral else None)

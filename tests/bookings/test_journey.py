@@ -159,3 +159,8 @@ def test_home_page_explains_sessions_and_questions_and_offers_booking(anonymous,
     assert "What a session is like" in html
     assert "Why we ask health questions" in html
     assert "/book/?service=back-massage&amp;from=home:home" in html
+
+
+def test_services_list_links_into_booking_with_the_service_page_as_referral(anonymous, area):
+    html = anonymous.get("/services/").content.decode()
+    assert "/book/?service=back-massage&amp;from=service:back-massage" in html
