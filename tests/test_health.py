@@ -38,3 +38,15 @@ def test_favicon_redirects_to_the_static_icon(anonymous):
     response = anonymous.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("img/favicon.svg")
+
+
+def test_database_down_gives_503_without_details(anonymous, monkeypatch):
+    from django.db import OperationalError, connection
+
+    def broken():
+        raise OperationalError("could not connect to server: secret-host:5432")
+
+    monkeypatch.setattr(connection, "cursor", broken)
+    response = anonymous.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unreachable"}
