@@ -23,10 +23,13 @@ $(PY):
 	$$found -m venv $(VENV)
 
 # XStatic-Bootstrap ships only as an sdist whose setup imports pkg_resources,
-# which current setuptools no longer has: build it against setuptools<81.
+# which current setuptools no longer has: build it against setuptools<81, then
+# bring pip and setuptools back to their latest releases (nothing imports
+# pkg_resources at run time, and the supply-chain audit covers them too).
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check "setuptools>=69,<81" wheel
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-build-isolation "XStatic-Bootstrap>=5.3,<5.4"
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip setuptools
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@$(PY) -c 'import django, sys; v = django.VERSION; sys.exit(0 if v[:2] == (6, 1) else "Django 6.1 expected, found %s" % django.get_version())'
 	@touch $(STAMP)
