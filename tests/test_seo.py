@@ -9,6 +9,7 @@ from io import BytesIO
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils.timezone import localdate
 from PIL import Image
 
 from bookings.models import Service
@@ -74,9 +75,9 @@ def test_sitemap_lists_published_content_only(anonymous):
     assert base + hidden.get_absolute_url() not in urls
     assert base + draft_routine.get_absolute_url() not in urls
     assert base + reverse("bookings:service_detail", args=[retired.slug]) not in urls
-    # lastmod comes from `updated` where the model has it.
-    assert urls[base + shown.get_absolute_url()] == shown.updated.date().isoformat()
-    assert urls[base + routine.get_absolute_url()] == routine.updated.date().isoformat()
+    # lastmod comes from `updated` where the model has it, as a date in the spa's zone.
+    assert urls[base + shown.get_absolute_url()] == localdate(shown.updated).isoformat()
+    assert urls[base + routine.get_absolute_url()] == localdate(routine.updated).isoformat()
 
 
 def test_sitemap_uses_the_request_host_and_scheme(anonymous):

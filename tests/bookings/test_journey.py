@@ -151,6 +151,7 @@ def test_emails_carry_aftercare_links_but_no_answers(
     client_mail = next(m for m in mail.outbox if m.to == [appointment.client_email])
     assert f"/bookings/{appointment.token}/aftercare/mixed-routine/" in client_mail.body
     for text in (client_mail.body, client_mail.alternatives[0].content):
+        text = text.replace(appointment.token, "")  # a random token may spell "LI4"
         assert "LI4" not in text and "Joining Valley" not in text and "pregnan" not in text.lower()
 
 
