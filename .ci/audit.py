@@ -13,7 +13,6 @@ pip-audit itself fails), 0 otherwise.
 """
 
 import json
-import re
 import subprocess
 import sys
 import tempfile
@@ -23,15 +22,13 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
+from packaging.utils import canonicalize_name  # pip-audit's own dependency
+
 PROJECT_JSON = "https://pypi.org/pypi/{name}/json"
 
 
-def canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def installed() -> dict[str, str]:
-    return {canonical(d.metadata["Name"]): d.version for d in metadata.distributions()}
+    return {canonicalize_name(d.metadata["Name"]): d.version for d in metadata.distributions()}
 
 
 def run_pip_audit() -> dict:
@@ -80,10 +77,10 @@ def main() -> int:
     audited = {"pip-audit": 0, "project page": 0}
     skipped = []
     for dep in report["dependencies"]:
-        name = canonical(dep["name"])
+        name = canonicalize_name(dep["name"])
         if "skip_reason" in dep:
             # The project itself (installed editable) is not on PyPI.
-            if name in versions and "editable" not in dep["skip_reason"]:
+            if "editable" not in dep["skip_reason"]:
                 skipped.append(name)
             continue
         audited["pip-audit"] += 1
