@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from itertools import groupby
 from operator import attrgetter
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation, helpers
 from django.contrib.auth import get_user_model
@@ -45,6 +46,7 @@ from bookings.models import (
     TransitionError,
     WorkingHours,
 )
+from points.models import Caution
 
 logger = logging.getLogger(__name__)
 
@@ -295,6 +297,7 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
                     ("screening", "flagged"),
                     "avoid_points",
                     "avoid_areas",
+                    "light_pressure_only",
                     "client_guidance",
                 ],
             },
@@ -631,7 +634,10 @@ class ServiceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["regions"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "summary", "description", "regions"]}),
+        (
+            None,
+            {"fields": ["name", "slug", "summary", "description", "regions", "firm_pressure"]},
+        ),
         (
             "Time and price",
             {
@@ -689,14 +695,48 @@ class TimeOffAdmin(admin.ModelAdmin):
     ordering = ["-start"]
 
 
+class QuestionAdminForm(forms.ModelForm):
+    avoid_caution_kinds = forms.MultipleChoiceField(
+        label="Points with these cautions to avoid",
+        choices=Caution.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=Question._meta.get_field("avoid_caution_kinds").help_text,
+    )
+
+    class Meta:
+        model = Question
+        fields = [
+            "code",
+            "section",
+            "order",
+            "active",
+            "parent",
+            "text",
+            "help_text",
+            "kind",
+            "choices",
+            "choices_that_trigger",
+            "follow_up",
+            "on_yes",
+            "avoid_points",
+            "avoid_regions",
+            "avoid_caution_kinds",
+            "light_pressure_only",
+            "avoid_area",
+            "guidance",
+        ]
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionAdminForm
     list_display = ["section", "order", "code", "text", "kind", "on_yes", "active"]
     list_display_links = ["code", "text"]
     list_editable = ["order", "active"]
     list_filter = ["section", "on_yes", "active", "kind"]
     search_fields = ["code", "text", "guidance"]
-    filter_horizontal = ["avoid_points"]
+    filter_horizontal = ["avoid_points", "avoid_regions"]
     readonly_fields = ["version", "updated"]
     fieldsets = [
         (
@@ -704,6 +744,7 @@ class QuestionAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     ("code", "section", "order", "active"),
+                    "parent",
                     "text",
                     "help_text",
                     "kind",
@@ -715,7 +756,17 @@ class QuestionAdmin(admin.ModelAdmin):
         ),
         (
             "What a 'yes' leads to",
-            {"fields": ["on_yes", "avoid_points", "avoid_area", "guidance"]},
+            {
+                "fields": [
+                    "on_yes",
+                    "avoid_points",
+                    "avoid_regions",
+                    "avoid_caution_kinds",
+                    "light_pressure_only",
+                    "avoid_area",
+                    "guidance",
+                ]
+            },
         ),
         ("Record", {"classes": ["collapse"], "fields": [("version", "updated")]}),
     ]

@@ -1,8 +1,9 @@
 """Aftercare: routines to follow at home after a session, shaped by the client's answers.
 
 A routine is suggested when it works one of the booked service's body areas.
-The points the client's answers rule out are left out of it; a routine with
-nothing left is not suggested at all.
+The points the client's answers rule out are left out of it; a routine left
+mostly empty (half its points or more gone) is not suggested at all. When the
+answers call for light pressure only, every suggestion says so.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class Suggestion:
     routine: Routine
     steps: list[RoutineStep]
     left_out: list[str] = field(default_factory=list)
+    light_only: bool = False
 
     @property
     def total_seconds(self) -> int:
@@ -29,7 +31,12 @@ class Suggestion:
 
 
 def choose(
-    routines: Iterable[Routine], region_ids: set[int], avoid_codes: set[str], limit: int = LIMIT
+    routines: Iterable[Routine],
+    region_ids: set[int],
+    avoid_codes: set[str],
+    limit: int = LIMIT,
+    *,
+    light_only: bool = False,
 ) -> list[Suggestion]:
     """Pure choice over loaded routines (steps with their points prefetched).
 
@@ -44,10 +51,10 @@ def choose(
         if not in_area:
             continue
         kept = [s for s in steps if s.point.code not in avoid_codes]
-        if not kept:
+        if len(kept) * 2 <= len(steps):
             continue
         left_out = [s.point.code for s in steps if s.point.code in avoid_codes]
-        scored.append((-in_area, routine.title, Suggestion(routine, kept, left_out)))
+        scored.append((-in_area, routine.title, Suggestion(routine, kept, left_out, light_only)))
     scored.sort(key=lambda item: item[:2])
     return [suggestion for _, _, suggestion in scored[:limit]]
 
@@ -61,4 +68,4 @@ def suggestions_for(appointment, limit: int = LIMIT) -> list[Suggestion]:
     routines = Routine.objects.published().prefetch_related(
         Prefetch("steps", RoutineStep.objects.select_related("point__region"))
     )
-    return choose(routines, region_ids, avoid, limit)
+    return choose(routines, region_ids, avoid, limit, light_only=appointment.light_pressure_only)

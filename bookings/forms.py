@@ -179,6 +179,7 @@ class DetailsForm(HumanCheckMixin, forms.Form):
 
 
 YES_NO = [("no", "No"), ("yes", "Yes")]
+DOES_NOT_APPLY = "Doesn't apply (I answered no above)"
 
 
 class HealthForm(forms.Form):
@@ -189,11 +190,14 @@ class HealthForm(forms.Form):
         self.questions = questions
         for q in questions:
             name = f"q_{q.code}"
+            # A follow-up is answered only after a "yes" to its parent (see clean()).
+            required = not q.parent_id
             if q.kind == Question.Kind.YES_NO:
                 self.fields[name] = forms.ChoiceField(
                     label=q.text,
                     help_text=q.help_text,
                     choices=YES_NO,
+                    required=required,
                     widget=forms.RadioSelect,
                     error_messages={"required": "Please answer yes or no."},
                 )
@@ -201,7 +205,9 @@ class HealthForm(forms.Form):
                 self.fields[name] = forms.ChoiceField(
                     label=q.text,
                     help_text=q.help_text,
-                    choices=[(o, o) for o in q.option_list()],
+                    required=required,
+                    choices=([("", DOES_NOT_APPLY)] if q.parent_id else [])
+                    + [(o, o) for o in q.option_list()],
                     widget=forms.RadioSelect,
                     error_messages={
                         "required": "Please choose one.",
@@ -239,7 +245,30 @@ class HealthForm(forms.Form):
         for key, value in list(cleaned.items()):
             if isinstance(value, str):
                 cleaned[key] = clean_text(value, multiline=key.startswith("q_"))
+        self._check_follow_ups(cleaned)
         return cleaned
+
+    def _check_follow_ups(self, cleaned: dict) -> None:
+        """A follow-up must be answered after a "yes", and must never contradict a "no"."""
+        by_code = {q.code: q for q in self.questions}
+        for q in self.questions:
+            parent = by_code.get(q.parent.code) if q.parent_id else None
+            if parent is None:
+                continue
+            parent_answer = cleaned.get(f"q_{parent.code}", "")
+            answer = cleaned.get(f"q_{q.code}", "")
+            if parent_answer == "yes" and not answer and q.kind != Question.Kind.TEXT:
+                self.add_error(f"q_{q.code}", "You answered yes above: please choose one.")
+            elif parent_answer == "no" and answer and answer != "no":
+                self.add_error(
+                    f"q_{parent.code}",
+                    f"Your answer to “{q.text}” below says yes. Please check both answers.",
+                )
+                self.add_error(
+                    f"q_{q.code}",
+                    f"You answered no to “{parent.text}” above, but chose an answer here. "
+                    f"Please check both answers, or choose “{DOES_NOT_APPLY}”.",
+                )
 
     def question_sections(self) -> list[tuple[str, list[tuple]]]:
         """Questions grouped under their section headings, in section order, each as

@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from points.models import BodyRegion, Point, image_upload_to
+from points.models import BodyRegion, Caution, Point, image_upload_to
 
 
 class BookingRules(models.Model):
@@ -99,6 +99,11 @@ class Service(models.Model):
         default=15, help_text="Room reset and notes after the session."
     )
     regions = models.ManyToManyField(BodyRegion, related_name="services", blank=True)
+    firm_pressure = models.BooleanField(
+        "works with firm, deep pressure",
+        default=False,
+        help_text="Clients whose answers call for light pressure only are shown other sessions.",
+    )
     active = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -290,6 +295,35 @@ class Question(models.Model):
         related_name="screening_questions",
         help_text="Points to avoid after a 'yes'.",
     )
+    avoid_regions = models.ManyToManyField(
+        BodyRegion,
+        blank=True,
+        related_name="screening_questions",
+        verbose_name="body areas to avoid",
+        help_text="After a 'yes', every point in these areas is avoided too, "
+        "including points added to the library later.",
+    )
+    avoid_caution_kinds = models.JSONField(
+        "points with these cautions to avoid",
+        default=list,
+        blank=True,
+        help_text="After a 'yes', every point carrying one of these kinds of caution is avoided.",
+    )
+    light_pressure_only = models.BooleanField(
+        default=False,
+        help_text="After a 'yes': light pressure only, no balls, rollers or knuckles. "
+        "The therapist and the aftercare routines say so.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_up_questions",
+        verbose_name="follow-up to",
+        help_text="Asked only after a 'yes' to that question. Any answer here that says "
+        "something counts as that 'yes' too.",
+    )
     avoid_area = models.CharField(
         max_length=120, blank=True, help_text="An area to avoid after a 'yes', e.g. 'the abdomen'."
     )
@@ -320,11 +354,28 @@ class Question(models.Model):
     def save(self, *args, **kwargs) -> None:
         # Wording changes get a new version, so stored snapshots stay traceable.
         if self.pk:
-            fields = ["text", "kind", "choices", "choices_that_trigger", "on_yes", "follow_up"]
+            fields = [
+                "text",
+                "kind",
+                "choices",
+                "choices_that_trigger",
+                "on_yes",
+                "follow_up",
+                "parent_id",
+            ]
             old = Question.objects.filter(pk=self.pk).values(*fields).first()
             if old and any(old[name] != getattr(self, name) for name in fields):
                 self.version += 1
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        kinds = self.avoid_caution_kinds or []
+        if not isinstance(kinds, list) or not set(kinds) <= set(Caution.Kind.values):
+            raise ValidationError({"avoid_caution_kinds": "Choose caution kinds from the list."})
+        if self.parent_id and (self.parent_id == self.pk or self.parent.parent_id):
+            raise ValidationError(
+                {"parent": "Choose a question that is not itself a follow-up (and not this one)."}
+            )
 
     def option_list(self) -> list[str]:
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
@@ -426,7 +477,10 @@ class Appointment(models.Model):
     screening = models.CharField(max_length=10, choices=Screening, default=Screening.CLEAR)
     flagged = models.BooleanField(default=False, help_text="A therapist must review the answers.")
     avoid_points = models.ManyToManyField(Point, blank=True, related_name="+")
-    avoid_areas = models.CharField(max_length=300, blank=True)
+    avoid_areas = models.TextField(blank=True)
+    light_pressure_only = models.BooleanField(
+        default=False, help_text="The answers call for light pressure only and no massage tools."
+    )
     client_guidance = models.TextField(
         blank=True, help_text="What the client was asked to bring or do."
     )

@@ -42,6 +42,11 @@ class Rule:
     avoid_points: tuple[str, ...] = ()  # point codes
     avoid_area: str = ""
     guidance: str = ""
+    # Asked only after a "yes" to this question; any answer here that says
+    # something counts as that "yes" too, so a contradiction never screens clear.
+    parent: str = ""
+    # A "yes" means light pressure only: no firm work, no balls, rollers or knuckles.
+    light_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,12 +65,16 @@ class Result:
     avoid_areas: tuple[str, ...] = ()
     guidance: tuple[str, ...] = ()
     triggered: tuple[str, ...] = ()
+    light_only: bool = False
 
     @property
     def flagged(self) -> bool:
         """A therapist must read the answers before the session."""
         return self.outcome in (REVIEW, CLEARANCE)
 
+
+# Words that, after "nothing" or "none", still say there is nothing to add.
+FILLER_ENDINGS = (" at all", " to add", " to say", " to report", " else", " thanks", " thank you")
 
 NOTHING_TO_ADD = {
     "",
@@ -89,8 +98,48 @@ def is_triggered(rule: Rule, answer: Answer) -> bool:
         return value in {t.strip() for t in rule.triggers}
     if rule.kind == TEXT:
         # "None", "no", "n/a" and the like say there is nothing to add.
-        return bool(value) and value.lower().strip(" .!-") not in NOTHING_TO_ADD
+        return bool(value) and not _says_nothing(value)
     return False
+
+
+def _says_nothing(value: str) -> bool:
+    text = " ".join(value.lower().replace(",", " ").split()).strip(" .!-")
+    changed = True
+    while changed:
+        changed = False
+        for ending in FILLER_ENDINGS:
+            if text.endswith(ending) and text[: -len(ending)].strip():
+                text = text[: -len(ending)].strip(" .!-")
+                changed = True
+    return text in NOTHING_TO_ADD
+
+
+def says_something(rule: Rule, answer: Answer | None) -> bool:
+    """Whether an answer to a follow-up question says its parent's "yes".
+
+    Any chosen option of a follow-up choice does ("13 weeks or more" says
+    pregnant), as does a triggered yes-no or text answer.
+    """
+    if answer is None:
+        return False
+    if rule.kind == CHOICE:
+        return bool((answer.value or "").strip())
+    return is_triggered(rule, answer)
+
+
+def contradictions(rules: Sequence[Rule], answers: Iterable[Answer]) -> list[tuple[str, str]]:
+    """(parent code, child code) pairs where the child says "yes" and the parent says no."""
+    by_code = {answer.code: answer for answer in answers}
+    rules_by_code = {rule.code: rule for rule in rules}
+    pairs = []
+    for rule in rules:
+        parent = rules_by_code.get(rule.parent)
+        if parent is None or not says_something(rule, by_code.get(rule.code)):
+            continue
+        answer = by_code.get(parent.code)
+        if answer is not None and (answer.value or "").strip() and not is_triggered(parent, answer):
+            pairs.append((parent.code, rule.code))
+    return pairs
 
 
 def screen(rules: Sequence[Rule], answers: Iterable[Answer]) -> Result:
@@ -100,9 +149,19 @@ def screen(rules: Sequence[Rule], answers: Iterable[Answer]) -> Result:
     as not triggered; of two answers to one question the last counts.
     """
     by_code = {answer.code: answer for answer in answers}
-    hits = [
-        rule for rule in rules if rule.code in by_code and is_triggered(rule, by_code[rule.code])
-    ]
+    hit_codes = {
+        rule.code
+        for rule in rules
+        if rule.code in by_code and is_triggered(rule, by_code[rule.code])
+    }
+    # Whatever question carried it, an answer that says "yes" to a parent
+    # question counts as that "yes" (a follow-up's "13 weeks or more" says pregnant).
+    hit_codes |= {
+        rule.parent
+        for rule in rules
+        if rule.parent and says_something(rule, by_code.get(rule.code))
+    }
+    hits = [rule for rule in rules if rule.code in hit_codes]
     if not hits:
         return Result(outcome=CLEAR)
 
@@ -122,7 +181,21 @@ def screen(rules: Sequence[Rule], answers: Iterable[Answer]) -> Result:
         avoid_areas=_unique(rule.avoid_area.strip() for rule in hits),
         guidance=_unique(rule.guidance.strip() for rule in guided),
         triggered=tuple(rule.code for rule in hits),
+        light_only=any(rule.light_only for rule in hits),
     )
+
+
+def rules_out_most(
+    session_points: Iterable[str], avoid_points: Iterable[str], *, light_only: bool, firm: bool
+) -> bool:
+    """Whether the answers leave too little of a session: firm work for someone who
+    needs light pressure, or at least half of the points in the session's areas."""
+    if light_only and firm:
+        return True
+    worked = set(session_points)
+    if not worked:
+        return False
+    return len(worked & set(avoid_points)) * 2 >= len(worked)
 
 
 def _unique(texts: Iterable[str]) -> tuple[str, ...]:
@@ -154,14 +227,22 @@ def spa_placeholders() -> dict[str, str]:
     }
 
 
-def rules_from_questions(questions, placeholders: dict[str, str] | None = None) -> list[Rule]:
+def rules_from_questions(
+    questions, placeholders: dict[str, str] | None = None, points: PointIndex | None = None
+) -> list[Rule]:
     """Rules for the active questions, in the order given.
 
-    Prefetch `avoid_points` on a queryset to keep this to one query for the
-    points. Guidance placeholders ({spa_name}, {spa_phone}, {spa_email}) are
+    Prefetch `avoid_points` and `avoid_regions` and select `parent` on a
+    queryset to keep this to a few queries. A question's points to avoid are
+    its own, plus every point in its areas and every point carrying one of its
+    caution kinds, so a point added later is covered without editing the
+    question. Guidance placeholders ({spa_name}, {spa_phone}, {spa_email}) are
     filled from settings unless `placeholders` is given.
     """
     values = spa_placeholders() if placeholders is None else placeholders
+    questions = [q for q in questions if getattr(q, "active", True)]
+    if points is None:
+        points = PointIndex.load()
     return [
         Rule(
             code=q.code,
@@ -169,13 +250,65 @@ def rules_from_questions(questions, placeholders: dict[str, str] | None = None) 
             kind=q.kind,
             on_yes=q.on_yes,
             triggers=tuple(q.trigger_list()),
-            avoid_points=tuple(p.code for p in q.avoid_points.all()),
+            avoid_points=tuple(
+                sorted(
+                    {p.code for p in q.avoid_points.all()}
+                    | points.in_regions(r.pk for r in q.avoid_regions.all())
+                    | points.with_kinds(q.avoid_caution_kinds or ())
+                )
+            ),
             avoid_area=q.avoid_area,
             guidance=fill(q.guidance, values),
+            parent=q.parent.code if q.parent_id else "",
+            light_only=q.light_pressure_only,
         )
         for q in questions
-        if getattr(q, "active", True)
     ]
+
+
+@dataclass(frozen=True)
+class PointIndex:
+    """Point codes by body region id and by caution kind, for expanding rules."""
+
+    by_region: dict[int, frozenset[str]]
+    by_kind: dict[str, frozenset[str]]
+
+    @classmethod
+    def load(cls) -> PointIndex:
+        from points.models import Caution, Point
+
+        by_region: dict[int, set[str]] = {}
+        for code, region_id in Point.objects.values_list("code", "region_id"):
+            by_region.setdefault(region_id, set()).add(code)
+        by_kind: dict[str, set[str]] = {}
+        for code, kind in Caution.objects.values_list("point__code", "kind"):
+            by_kind.setdefault(kind, set()).add(code)
+        return cls(
+            {k: frozenset(v) for k, v in by_region.items()},
+            {k: frozenset(v) for k, v in by_kind.items()},
+        )
+
+    def in_regions(self, region_ids: Iterable[int]) -> set[str]:
+        return {code for rid in region_ids for code in self.by_region.get(rid, ())}
+
+    def with_kinds(self, kinds: Iterable[str]) -> set[str]:
+        return {code for kind in kinds for code in self.by_kind.get(kind, ())}
+
+
+def session_points(services) -> dict[int, set[str]]:
+    """The published point codes in each service's body areas, by service id (two queries)."""
+    from bookings.models import Service
+    from points.models import Point
+
+    ids = [service.pk for service in services]
+    by_region: dict[int, set[str]] = {}
+    for code, region_id in Point.objects.published().values_list("code", "region_id"):
+        by_region.setdefault(region_id, set()).add(code)
+    worked: dict[int, set[str]] = {pk: set() for pk in ids}
+    links = Service.regions.through.objects.filter(service_id__in=ids)
+    for service_id, region_id in links.values_list("service_id", "bodyregion_id"):
+        worked[service_id] |= by_region.get(region_id, set())
+    return worked
 
 
 def questionnaire_version(questions) -> str:

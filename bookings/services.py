@@ -128,6 +128,7 @@ def place_booking(
                         client_phone=client.phone,
                         client_notes=client.notes,
                         avoid_areas="; ".join(screened.result.avoid_areas),
+                        light_pressure_only=screened.result.light_only,
                         client_guidance=(
                             "\n".join(screened.result.guidance)
                             if screened.result.outcome == Outcome.CLEARANCE

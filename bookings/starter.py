@@ -30,9 +30,21 @@ from __future__ import annotations
 from bookings.screening import AVOID_AREA, CHOICE, CLEARANCE, DECLINE, REVIEW, TEXT, YES_NO
 
 # The points traditionally left out in pregnancy. BL32 stands for the sacral
-# points BL31 to BL34, which the library shows as one.
+# points BL31 to BL34, which the library shows as one. Every point whose
+# cautions say "avoid" or "take care" in pregnancy is left out as well, from
+# the session and from aftercare, including points added later.
 PREGNANCY_POINTS = ("LI4", "GB21", "SP6", "BL60", "BL67", "BL32")
+PREGNANCY_KINDS = ("pregnancy", "pregnancy-care")
 PREGNANCY_AREA = "the abdomen and the lower back's sacral area"
+
+# A blood clot rules out the legs and feet: these points by name, and every
+# point in those areas, including any added to the library later.
+LEG_POINTS = ("BL40", "BL57", "SP6", "GB34", "ST36", "BL60", "LR3", "BL67")
+LEG_REGIONS = ("legs", "feet")
+LEG_AREA = "any massage of the legs and feet"
+
+# Blood thinners and fragile bones: what the therapist and aftercare leave out.
+LIGHT_ONLY_AREA = "firm pressure and massage tools (balls, rollers, knuckles): light pressure only"
 
 CLEARANCE_NOTE = (
     "We will hold your time while we wait. Please send or bring a short note from your {who} "
@@ -64,6 +76,10 @@ def question(
     choices_that_trigger: tuple[str, ...] = (),
     follow_up: str = "",
     avoid_points: tuple[str, ...] = (),
+    avoid_regions: tuple[str, ...] = (),
+    avoid_caution_kinds: tuple[str, ...] = (),
+    light_only: bool = False,
+    parent: str = "",
     avoid_area: str = "",
     guidance: str = "",
 ) -> dict:
@@ -79,22 +95,26 @@ def question(
         "follow_up": follow_up,
         "on_yes": on_yes,
         "avoid_points": avoid_points,
+        "avoid_regions": avoid_regions,
+        "avoid_caution_kinds": avoid_caution_kinds,
+        "light_only": light_only,
+        "parent": parent,
         "avoid_area": avoid_area,
         "guidance": guidance,
     }
 
 
+# A follow-up to "Are you pregnant?": every option says pregnant, so choosing
+# one counts as that "yes" whatever the first answer was.
 PREGNANCY_OPTIONS = (
-    "I'm not pregnant",
     "13 weeks or more, and no one has called it high-risk",
     "Under 13 weeks, or I'm not sure how far along I am",
     "A midwife or doctor has called it high-risk",
 )
 
 BLOOD_PRESSURE_OPTIONS = (
-    "No",
-    "Yes, and it is well controlled",
-    "Yes, and it is not well controlled at the moment, or I'm not sure",
+    "It is well controlled",
+    "It is not well controlled at the moment, or I'm not sure",
 )
 
 # Ordered as a client meets them: how you are today, then skin and areas to
@@ -131,10 +151,13 @@ STARTER_QUESTIONS: list[dict] = [
         "explained yet?",
         DECLINE,
         help_text="We mean something new in one leg, not tired or achy legs after a long day.",
-        avoid_points=("BL40", "BL57", "SP6"),
+        avoid_points=LEG_POINTS,
+        avoid_regions=LEG_REGIONS,
+        avoid_area=LEG_AREA,
         guidance=(
-            "Please have this looked at by a doctor before any massage, and soon: doctors like "
-            "to check a swollen, painful leg quickly. Once you have been seen, call us on "
+            "Please see a doctor today: a painful, swollen leg should be checked quickly. If "
+            "you also feel short of breath or have chest pain, call emergency services now. "
+            "Please don't rub or massage the leg yourself. Once you have been seen, call us on "
             "{spa_phone} and we will find a time together."
         ),
     ),
@@ -152,17 +175,19 @@ STARTER_QUESTIONS: list[dict] = [
     question(
         "back-warning-signs",
         50,
-        "Do you have new, severe or unexplained back pain, or new numbness, leg weakness, or "
-        "changes in bladder or bowel control?",
+        "Do you have new, severe or unexplained back pain, back pain with a fever or "
+        "unexplained weight loss, or new numbness, leg weakness, or changes in bladder or "
+        "bowel control?",
         DECLINE,
         help_text=(
             "Not the familiar ache you may be coming to us for: we mean pain that is new and "
             "severe or has no clear cause, or any of the other changes listed."
         ),
         guidance=(
-            "Please speak to a doctor before having massage for this, and today if the "
-            "numbness, weakness or bladder or bowel changes came on suddenly. When you have "
-            "been seen, call us on {spa_phone} and we will gladly plan a session with you."
+            "If you have new numbness around the groin or changes in bladder or bowel control, "
+            "go to an emergency department now. For the other changes, see a doctor today. "
+            "When you have been seen, call us on {spa_phone} and we will gladly plan a session "
+            "with you."
         ),
     ),
     question(
@@ -201,7 +226,8 @@ STARTER_QUESTIONS: list[dict] = [
         "Is a rash or skin infection spread over a large part of your body, or might it be "
         "catching?",
         DECLINE,
-        help_text="Answer no if you answered no to the question above.",
+        parent="skin-conditions",
+        help_text="Only if you answered yes above.",
         guidance=(
             "Please rebook once it has settled, or once a doctor or pharmacist has told you it "
             "cannot be passed on. If you are unsure, call us on {spa_phone} and we will talk "
@@ -264,6 +290,7 @@ STARTER_QUESTIONS: list[dict] = [
         REVIEW,
         follow_up="How many weeks?",
         avoid_points=PREGNANCY_POINTS,
+        avoid_caution_kinds=PREGNANCY_KINDS,
         avoid_area=PREGNANCY_AREA,
         guidance=(
             "Before confirming, we check that a therapist trained in pregnancy massage "
@@ -275,33 +302,55 @@ STARTER_QUESTIONS: list[dict] = [
     question(
         "pregnancy-care",
         210,
-        "If you are pregnant, which of these fits best?",
+        "If you are or might be pregnant, which of these fits best?",
         CLEARANCE,
         kind=CHOICE,
+        parent="pregnancy",
         help_text=(
-            "High-risk might mean, for example, high blood pressure in pregnancy, bleeding, a "
-            "placenta that needs watching, or early contractions."
+            "Only if you answered yes above. High-risk might mean, for example, high blood "
+            "pressure in pregnancy, bleeding, a placenta that needs watching, or early "
+            "contractions."
         ),
         choices=PREGNANCY_OPTIONS,
-        choices_that_trigger=PREGNANCY_OPTIONS[2:],
+        choices_that_trigger=PREGNANCY_OPTIONS[1:],
         avoid_points=PREGNANCY_POINTS,
+        avoid_caution_kinds=PREGNANCY_KINDS,
         avoid_area=PREGNANCY_AREA,
         guidance=CLEARANCE_NOTE.format(who="midwife or doctor"),
     ),
     question(
+        "blood-clot-recent",
+        215,
+        "Are you being treated for a blood clot in a leg or a lung (for example a DVT) now, "
+        "or were you at any time in the last 6 months?",
+        DECLINE,
+        help_text="Including blood-thinning medicine you were given for a clot.",
+        avoid_points=LEG_POINTS,
+        avoid_regions=LEG_REGIONS,
+        avoid_area=LEG_AREA,
+        guidance=(
+            "Massage has to wait while a clot is being treated and for some months after. "
+            "Please don't massage your legs or feet yourself in the meantime. We will call you "
+            "to talk it through, or call us on {spa_phone} once your doctor says massage is "
+            "fine for you."
+        ),
+    ),
+    question(
         "blood-clot-treated",
         220,
-        "Have you ever been treated for a blood clot in a leg or a lung (for example a DVT), "
-        "or are you being treated for one now?",
+        "Have you had a blood clot in a leg or a lung (for example a DVT) in the past, with "
+        "the treatment now finished?",
         CLEARANCE,
         help_text=(
             "If it was long ago and your doctor has since discharged you, a short note from "
             "them is all we need."
         ),
         follow_up="When was it?",
-        avoid_points=("BL40", "BL57", "SP6"),
-        avoid_area="deep pressure on the legs",
-        guidance=CLEARANCE_NOTE.format(who="doctor"),
+        avoid_points=LEG_POINTS,
+        avoid_regions=LEG_REGIONS,
+        avoid_area=LEG_AREA,
+        guidance=CLEARANCE_NOTE.format(who="doctor")
+        + " Your therapist will not massage your legs or feet.",
     ),
     question(
         "blood-thinners",
@@ -311,6 +360,8 @@ STARTER_QUESTIONS: list[dict] = [
         REVIEW,
         help_text="Including a bleeding disorder or low platelets that you know about.",
         follow_up="Which medicine, or what have you been told?",
+        light_only=True,
+        avoid_area=LIGHT_ONLY_AREA,
         guidance=(
             "Your therapist will use light pressure throughout and no massage tools. If they "
             "would like a note from your doctor first, we will let you know."
@@ -321,8 +372,21 @@ STARTER_QUESTIONS: list[dict] = [
         240,
         "Do you have osteoporosis, or have you been told your bones are fragile?",
         REVIEW,
-        avoid_points=("GV3", "GV4", "GV11", "GV14", "BL23", "BL42", "BL43", "BL52"),
-        avoid_area="firm pressure and massage tools on the spine",
+        avoid_points=(
+            "GV3",
+            "GV4",
+            "GV11",
+            "GV14",
+            "BL23",
+            "BL25",
+            "BL32",
+            "BL42",
+            "BL43",
+            "BL52",
+        ),
+        avoid_caution_kinds=("bone",),
+        light_only=True,
+        avoid_area=LIGHT_ONLY_AREA,
         guidance=(
             "Your therapist will keep pressure light, especially along your spine and ribs, and "
             "will not use a ball or roller on your back."
@@ -355,15 +419,24 @@ STARTER_QUESTIONS: list[dict] = [
         270,
         "Has a doctor or nurse told you that your blood pressure is high?",
         REVIEW,
-        kind=CHOICE,
-        choices=BLOOD_PRESSURE_OPTIONS,
-        choices_that_trigger=BLOOD_PRESSURE_OPTIONS[1:],
         avoid_area="the front of the neck",
         guidance=(
             "Your therapist will keep pressure gentle at the base of the skull (the points "
-            "GB20 and BL10) and will not press the front of your neck. If your blood pressure "
-            "is not well controlled, they may ask for a note from your doctor first."
+            "GB20 and BL10) and will not press the front of your neck."
         ),
+    ),
+    question(
+        "blood-pressure-control",
+        275,
+        "If your blood pressure is high, how is it at the moment?",
+        CLEARANCE,
+        kind=CHOICE,
+        parent="blood-pressure",
+        help_text="Only if you answered yes above.",
+        choices=BLOOD_PRESSURE_OPTIONS,
+        choices_that_trigger=BLOOD_PRESSURE_OPTIONS[1:],
+        avoid_area="the front of the neck",
+        guidance=CLEARANCE_NOTE.format(who="doctor"),
     ),
     question(
         "diabetes-feeling",
@@ -405,7 +478,7 @@ STARTER_QUESTIONS: list[dict] = [
         "Are you allergic or sensitive to any oils, lotions, nuts, latex or fragrances?",
         AVOID_AREA,
         follow_up="What are you allergic or sensitive to?",
-        avoid_area="scented oils and nut oils (we will use unscented products)",
+        avoid_area="scented oils, nut oils and latex (we will use unscented, latex-free products)",
     ),
     question(
         "strong-painkillers",
@@ -483,6 +556,7 @@ DEMO_SERVICES: list[dict] = [
         "buffer_before_minutes": 0,
         "buffer_after_minutes": 15,
         "regions": ("lower-back", "hips"),
+        "firm_pressure": True,
         "order": 2,
     },
     {

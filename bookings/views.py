@@ -299,7 +299,11 @@ def details_step(request: HttpRequest) -> HttpResponse:
 
 
 def _questions() -> list[Question]:
-    return list(Question.objects.active().prefetch_related("avoid_points"))
+    return list(
+        Question.objects.active()
+        .select_related("parent")
+        .prefetch_related("avoid_points", "avoid_regions")
+    )
 
 
 def _health_initial(state: dict) -> dict:
@@ -429,6 +433,7 @@ def review_step(request: HttpRequest) -> HttpResponse:
         "review",
         "bookings/step_review.html",
         {
+            **_session_fit(service, result),
             "form": form,
             "service": service,
             "therapist": therapist,
@@ -439,6 +444,28 @@ def review_step(request: HttpRequest) -> HttpResponse:
             "rules": BookingRules.current(),
         },
     )
+
+
+def _session_fit(service: Service, result: screening.Result) -> dict:
+    """Whether the answers leave enough of the chosen session, and which sessions still fit."""
+    active = list(Service.objects.active())
+    worked = screening.session_points(active)
+
+    def fits(candidate: Service) -> bool:
+        return not screening.rules_out_most(
+            worked.get(candidate.pk, set()),
+            result.avoid_points,
+            light_only=result.light_only,
+            firm=candidate.firm_pressure,
+        )
+
+    if fits(service):
+        return {"misfit": False}
+    return {
+        "misfit": True,
+        "misfit_firm": result.light_only and service.firm_pressure,
+        "alternatives": [(s, book_url_for(s)) for s in active if s.pk != service.pk and fits(s)],
+    }
 
 
 # --- The client's own booking -----------------------------------------------------------
@@ -600,5 +627,11 @@ def aftercare_routine(request: HttpRequest, token: str, slug: str) -> HttpRespon
     if suggestion is None:
         raise Http404
     context = routine_context(suggestion.routine, suggestion.steps)
-    context.update({"appointment": appointment, "left_out": suggestion.left_out})
+    context.update(
+        {
+            "appointment": appointment,
+            "left_out": suggestion.left_out,
+            "light_only": suggestion.light_only,
+        }
+    )
     return render(request, "bookings/aftercare_routine.html", context)

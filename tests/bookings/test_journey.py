@@ -22,7 +22,8 @@ def area(spa, questions):
     li4.region = back
     li4.save()
     bl23 = f.point("BL23", english_name="Kidney Shu", region=back)
-    return {"region": back, "bl23": bl23, "li4": li4}
+    bl52 = f.point("BL52", english_name="Will Chamber", region=back)
+    return {"region": back, "bl23": bl23, "bl52": bl52, "li4": li4}
 
 
 def follow_guide_link(client, page_url: str) -> str:
@@ -105,13 +106,14 @@ def book(client, spa_, **yes) -> Appointment:
 
 
 def test_aftercare_leaves_out_ruled_out_points_and_empty_routines(anonymous, area):
-    f.routine("Mixed routine", [area["bl23"], area["li4"]])
+    f.routine("Mixed routine", [area["bl23"], area["bl52"], area["li4"]])
     f.routine("Only LI4", [area["li4"]])
+    f.routine("Half gone", [area["bl23"], area["li4"]])  # left mostly empty: not offered
     f.routine("Neck only", [f.point("GB20", region=f.region("neck", "Neck"))])
     appointment = book(anonymous, _spa(area), pregnant="yes")
     suggestions = aftercare.suggestions_for(appointment)
     assert [s.routine.title for s in suggestions] == ["Mixed routine"]
-    assert [s.point.code for s in suggestions[0].steps] == ["BL23"]
+    assert [s.point.code for s in suggestions[0].steps] == ["BL23", "BL52"]
     assert suggestions[0].left_out == ["LI4"]
 
     page = anonymous.get(appointment.get_absolute_url()).content.decode()
@@ -121,6 +123,7 @@ def test_aftercare_leaves_out_ruled_out_points_and_empty_routines(anonymous, are
     assert adjusted.status_code == 200
     assert b"Kidney Shu" in adjusted.content and b"Joining Valley" not in adjusted.content
     assert anonymous.get(f"/bookings/{appointment.token}/aftercare/only-li4/").status_code == 404
+    assert anonymous.get(f"/bookings/{appointment.token}/aftercare/half-gone/").status_code == 404
 
 
 def test_without_answers_every_matching_routine_is_offered(anonymous, area):
@@ -143,7 +146,7 @@ def test_at_most_three_routines(anonymous, area):
 def test_emails_carry_aftercare_links_but_no_answers(
     anonymous, area, django_capture_on_commit_callbacks
 ):
-    f.routine("Mixed routine", [area["bl23"], area["li4"]])
+    f.routine("Mixed routine", [area["bl23"], area["bl52"], area["li4"]])
     walk_to_review(anonymous, _spa(area), tomorrow_at(11), pregnant="yes")
     with django_capture_on_commit_callbacks(execute=True):
         anonymous.post("/book/review/", {"policy_consent": "on"})

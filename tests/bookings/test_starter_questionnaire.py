@@ -135,7 +135,11 @@ def test_pregnancy_is_screened_in_two_steps():
     ("code", "on_yes", "points"),
     [
         ("varicose-veins", "review", {"BL40", "BL57", "SP6"}),
-        ("fragile-bones", "review", {"GV3", "GV4", "GV11", "GV14", "BL23", "BL42", "BL43", "BL52"}),
+        (
+            "fragile-bones",
+            "review",
+            {"GV3", "GV4", "GV11", "GV14", "BL23", "BL25", "BL32", "BL42", "BL43", "BL52"},
+        ),
         ("implant", "review", {"GB30"}),
         ("diabetes-feeling", "review", {"LR3", "BL60", "BL67", "SP6", "ST36"}),
         ("blood-pressure", "review", set()),
@@ -143,8 +147,10 @@ def test_pregnancy_is_screened_in_two_steps():
         ("cancer-treatment", "clearance", set()),
         ("heart", "clearance", set()),
         ("recent-surgery", "clearance", set()),
-        ("blood-clot-treated", "clearance", {"BL40", "BL57", "SP6"}),
-        ("calf-pain-now", "decline", {"BL40", "BL57", "SP6"}),
+        ("blood-clot-treated", "clearance", set(starter.LEG_POINTS)),
+        ("blood-clot-recent", "decline", set(starter.LEG_POINTS)),
+        ("blood-pressure-control", "clearance", set()),
+        ("calf-pain-now", "decline", set(starter.LEG_POINTS)),
         ("fever", "decline", set()),
         ("contagious-illness", "decline", set()),
         ("unchecked-injury", "decline", set()),
@@ -169,7 +175,7 @@ def test_blood_pressure_guidance_names_the_gentle_points():
 
 def test_allergies_and_free_text():
     assert QUESTIONS["allergies"]["avoid_area"] == (
-        "scented oils and nut oils (we will use unscented products)"
+        "scented oils, nut oils and latex (we will use unscented, latex-free products)"
     )
     last = starter.STARTER_QUESTIONS[-1]
     assert last["code"] == "anything-else" and last["kind"] == "text"
@@ -191,7 +197,11 @@ def test_loader_creates_every_question_and_links_pregnancy_points():
     assert set(pregnant.avoid_points.values_list("code", flat=True)) == PREGNANCY_POINTS
     care = Question.objects.get(code="pregnancy-care")
     assert care.option_list() == list(starter.PREGNANCY_OPTIONS)
-    assert care.trigger_list() == list(starter.PREGNANCY_OPTIONS[2:])
+    assert care.trigger_list() == list(starter.PREGNANCY_OPTIONS[1:])
+    assert care.parent == pregnant
+    assert Question.objects.get(code="blood-pressure-control").parent.code == "blood-pressure"
+    clot = Question.objects.get(code="blood-clot-recent")
+    assert set(clot.avoid_regions.values_list("slug", flat=True)) == {"legs", "feet"}
 
 
 @pytest.mark.django_db
@@ -240,21 +250,26 @@ def test_loaded_questions_screen_end_to_end(settings, django_assert_num_queries)
     settings.SPA_PHONE = "(555) 000-1111"
     load("load_starter_library")
     load()
-    with django_assert_num_queries(2):
-        questions = list(Question.objects.active().prefetch_related("avoid_points"))
+    with django_assert_num_queries(5):
+        questions = list(
+            Question.objects.active()
+            .select_related("parent")
+            .prefetch_related("avoid_points", "avoid_regions")
+        )
         rules = rules_from_questions(questions)
     result = screen(rules, [Answer("pregnancy", "yes"), Answer("varicose-veins", "yes")])
     assert result.outcome == "review"
-    assert set(result.avoid_points) == PREGNANCY_POINTS | {"BL40", "BL57"}
+    care = {"BL23", "BL52", "GV4", "BL25", "GV3"}  # "take care in pregnancy" points
+    assert set(result.avoid_points) == PREGNANCY_POINTS | care | {"BL40", "BL57"}
 
     result = screen(rules, [Answer("back-warning-signs", "yes")])
     assert result.outcome == "decline"
     assert "(555) 000-1111" in result.guidance[0]
     assert "{spa_phone}" not in result.guidance[0]
 
-    result = screen(rules, [Answer("pregnancy-care", starter.PREGNANCY_OPTIONS[3])])
+    result = screen(rules, [Answer("pregnancy-care", starter.PREGNANCY_OPTIONS[2])])
     assert result.outcome == "clearance"
-    assert result.triggered == ("pregnancy-care",)
+    assert result.triggered == ("pregnancy", "pregnancy-care")
 
 
 # --- load_demo_spa ------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.db import transaction
 
 from bookings import starter
 from bookings.models import Question
-from points.models import Point
+from points.models import BodyRegion, Point
 
 
 class Command(BaseCommand):
@@ -32,9 +32,10 @@ class Command(BaseCommand):
         self.stdout.write(summary)
 
     def _load(self) -> tuple[int, int, int]:
-        existing = set(Question.objects.values_list("code", flat=True))
+        existing = {q.code: q for q in Question.objects.all()}
         codes = {code for data in starter.STARTER_QUESTIONS for code in data["avoid_points"]}
         points = {p.code: p for p in Point.objects.filter(code__in=codes)}
+        regions = {r.slug: r for r in BodyRegion.objects.all()}
         created = present = missing = 0
         for data in starter.STARTER_QUESTIONS:
             if data["code"] in existing:
@@ -52,6 +53,10 @@ class Command(BaseCommand):
                 follow_up=data["follow_up"],
                 on_yes=data["on_yes"],
                 avoid_area=data["avoid_area"],
+                avoid_caution_kinds=list(data["avoid_caution_kinds"]),
+                light_pressure_only=data["light_only"],
+                # Parents come first in the starter list, so they exist by now.
+                parent=existing.get(data["parent"]),
                 guidance=data["guidance"],
             )
             # A mistake in the starter data (a length, an outcome) fails loudly here.
@@ -70,5 +75,9 @@ class Command(BaseCommand):
                         )
                     )
             question.avoid_points.set(found)
+            question.avoid_regions.set(
+                [regions[slug] for slug in data["avoid_regions"] if slug in regions]
+            )
+            existing[question.code] = question
             created += 1
         return created, present, missing
