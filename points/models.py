@@ -208,6 +208,14 @@ class Point(models.Model):
     def avoid_in_pregnancy(self) -> bool:
         return Caution.Kind.PREGNANCY in self.caution_kinds()
 
+    @property
+    def share_summary(self) -> str:
+        """The summary for links shared outside the site (meta, cards, structured data):
+        it always carries the pregnancy warning where the point has one."""
+        if self.avoid_in_pregnancy and "pregnan" not in self.summary.lower():
+            return f"{self.summary} Not for use in pregnancy."
+        return self.summary
+
 
 class LocatingStep(models.Model):
     """One step of finding the point, in order."""

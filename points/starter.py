@@ -43,7 +43,13 @@ head  The head seen from BEHIND for GV20, GB20 and BL10: crown at the top
 
 from __future__ import annotations
 
+from points.cautions import BACK_WARNING  # quoted in the back routines and SI3
+
 # Caution kinds, spelled as Caution.Kind values (plain strings: no ORM here).
+BL40_NOTE = (
+    "Light, flat fingers only. Skip it if you have varicose veins or have ever had a blood clot."
+)
+
 PREGNANCY = "pregnancy"
 PREGNANCY_CARE = "pregnancy-care"
 VEINS = "veins"
@@ -54,6 +60,10 @@ IMPLANT = "implant"
 OTHER = "other"
 
 # Wording reused where the reference marks the lumbar points "PG?".
+BALL_BONE = (
+    "With osteoporosis or fragile bones, use your thumbs with light pressure instead of a "
+    "ball or knuckles."
+)
 LUMBAR_PREGNANCY = (
     "Some traditions advise avoiding lower-back points during pregnancy. If you are or "
     "might be pregnant, ask your therapist or midwife before pressing here."
@@ -275,8 +285,8 @@ POINTS = [
         "region": "head",
         "concerns": ["tension-headache", "stress-anxiety", "poor-sleep"],
         "summary": (
-            "A soft spot on the very top of the head, pressed gently to settle a busy mind "
-            "and ease a heavy, dull headache."
+            "A soft spot on the very top of the head that people press gently when the mind "
+            "is busy or a heavy, dull headache sits on top."
         ),
         "uses": (
             "People reach for this crown point when a headache sits on top of the head, when "
@@ -370,8 +380,8 @@ POINTS = [
         "uses": (
             "One of the first points people try when hours at a screen leave the neck stiff "
             "and a headache creeps up from the back of the skull. Working both hollows at "
-            "once with the thumbs, while the head rests back on them, helps the muscles that "
-            "hold the head up all day to let go."
+            "once with the thumbs, while the head rests back on them, is a way many people "
+            "let the muscles that hold the head up all day relax."
         ),
         "self_care": "self",
         "view": "back",
@@ -450,7 +460,7 @@ POINTS = [
             "skull, for a locked neck and a heavy head."
         ),
         "uses": (
-            "Pressing here helps when the neck feels locked after reading, driving or "
+            "People press it when the neck feels locked after reading, driving or "
             "sleeping awkwardly, and when a headache seems to grip the back of the head. It "
             "lies just inside and a little below Fengchi (GB20), so the two are usually "
             "worked one after the other."
@@ -533,7 +543,7 @@ POINTS = [
         ),
         "uses": (
             "When the base of the neck aches from hunching over a desk or a phone, gentle "
-            "work in this dip helps the area loosen. You can reach it with your own fingers, "
+            "work in this dip is a common way to ease it. You can reach it with your own fingers, "
             "though it is more relaxing when a partner does it while you sit leaning forward."
         ),
         "self_care": "self",
@@ -610,11 +620,12 @@ POINTS = [
         "concerns": ["neck-shoulder-tension", "tension-headache"],
         "summary": (
             "The high point of the shoulder muscle, halfway between the neck and the tip of "
-            "the shoulder; usually tender when the shoulders are tight."
+            "the shoulder; usually tender when the shoulders are tight. Not for use in "
+            "pregnancy."
         ),
         "uses": (
-            "Few places hold tension like the tops of the shoulders. Squeezing this ridge of "
-            "muscle helps shoulders that creep up toward the ears, and it is often used for "
+            "Few places hold tension like the tops of the shoulders. Many people squeeze this "
+            "ridge of muscle when their shoulders creep up toward the ears, and it is often used for "
             "headaches felt at the back of the head. It is also one of the points most "
             "consistently avoided in pregnancy."
         ),
@@ -642,8 +653,8 @@ POINTS = [
                 "fingertips",
             ),
             step(
-                "Take hold of the muscle between your fingers in front and the heel of your "
-                "hand behind, and squeeze slowly as you breathe out.",
+                "Take hold of the muscle between your fingers behind the shoulder and the heel "
+                "of your hand in front, and squeeze slowly as you breathe out.",
                 "moderate",
                 "squeeze",
                 45,
@@ -673,7 +684,7 @@ POINTS = [
                 "leave this point out.",
             ),
             (
-                NERVE_ARTERY,
+                OTHER,
                 "This spot sits above the top of the lung. Grip and lift the muscle between "
                 "your fingers; never drive a thumb, elbow or pointed tool straight down into it.",
             ),
@@ -728,7 +739,7 @@ POINTS = [
                 "massage-ball",
             ),
             step(
-                "Bend and straighten your knees a little to roll the ball in small circles "
+                "Shift your weight up, down and sideways to roll the ball in small circles "
                 "over the point.",
                 "moderate",
                 "circle",
@@ -759,8 +770,8 @@ POINTS = [
             "vertebra, for upper-back and shoulder aches."
         ),
         "uses": (
-            "It helps the band of muscle between the spine and the shoulder blade that "
-            "tightens with rounded shoulders and a stiff neck. Note where it is: out on the "
+            "People work it for the band of muscle between the spine and the shoulder blade "
+            "that tightens with rounded shoulders and a stiff neck. Note where it is: out on the "
             "inner edge of the shoulder blade, about four finger-widths from the spine, not "
             "right beside the spine as it is sometimes described."
         ),
@@ -838,7 +849,7 @@ POINTS = [
             "upper back and a run-down feeling."
         ),
         "uses": (
-            "Besides easing aches across the upper back and shoulders, this point is "
+            "Besides aches across the upper back and shoulders, this point is "
             "traditionally pressed when someone feels worn out or sleeps badly. It is also "
             "the closest standard point to the popular 'sweet spot' between the shoulder "
             "blades, which has no official point of its own."
@@ -922,7 +933,8 @@ POINTS = [
             "Pressed for an ache in the middle of the upper back, and in traditional practice "
             "also linked with calming an anxious mind. Most people cannot reach it "
             "themselves, so ask a partner while you lie face down or sit leaning forward on a "
-            "cushion."
+            "cushion. This midline dip is the nearest standard point to the 'sweet spot' some "
+            "guides describe right between the shoulder blades."
         ),
         "self_care": "partner",
         "view": "back",
@@ -1034,7 +1046,7 @@ POINTS = [
             step(
                 "Put a fingertip, or a partner's thumb, in the dip between the vertebrae and "
                 "press gently as you breathe out.",
-                "moderate",
+                "light",
                 "hold",
                 60,
                 "fingertips",
@@ -1081,8 +1093,8 @@ POINTS = [
             "classic place to start on an aching lower back."
         ),
         "uses": (
-            "These are the points most people mean by 'the lumbar points'. Pressing them "
-            "helps a tired, aching lower back, and in traditional practice they are also "
+            "These are the points most people mean by 'the lumbar points'. People press them "
+            "for a tired, aching lower back, and in traditional practice they are also "
             "linked with weak, tired knees and legs. Your own thumbs reach them easily."
         ),
         "self_care": "self",
@@ -1272,7 +1284,7 @@ POINTS = [
             step(
                 "Rest a fingertip, or a partner's thumb, in the dip and press gently as you "
                 "breathe out.",
-                "moderate",
+                "light",
                 "hold",
                 60,
                 "fingertips",
@@ -1346,7 +1358,7 @@ POINTS = [
                 "both",
             ),
             step(
-                "Press in as you breathe out, to a strong but comfortable pressure, and hold.",
+                "Press in as you breathe out, to a steady, comfortable pressure, and hold.",
                 "moderate",
                 "hold",
                 60,
@@ -1379,7 +1391,7 @@ POINTS = [
                 "both",
             ),
         ],
-        "cautions": [(PREGNANCY_CARE, LUMBAR_PREGNANCY)],
+        "cautions": [(PREGNANCY_CARE, LUMBAR_PREGNANCY), (BONE, BALL_BONE)],
     },
     # --- Hips, sacrum and buttocks ----------------------------------------------
     {
@@ -1392,7 +1404,8 @@ POINTS = [
         "concerns": ["low-back-pain", "sciatica", "period-pain"],
         "summary": (
             "A point in the second small hollow of the sacrum, just inside the dimples above "
-            "the buttocks; it stands for the whole group of sacral points."
+            "the buttocks; it stands for the whole group of sacral points. Avoided in "
+            "pregnancy."
         ),
         "uses": (
             "The sacrum has four pairs of small hollows, and this second pair is the one "
@@ -1431,7 +1444,7 @@ POINTS = [
                 "massage-ball",
             ),
             step(
-                "Bend and straighten your knees a little to roll the ball in small circles "
+                "Shift your weight up, down and sideways to roll the ball in small circles "
                 "over the hollow, then change sides.",
                 "moderate",
                 "circle",
@@ -1454,6 +1467,7 @@ POINTS = [
                 "Tradition bars the points over the sacrum in pregnancy, since they were once "
                 "used to help labour along. Do not press them if you are or might be pregnant.",
             ),
+            (BONE, BALL_BONE),
         ],
     },
     {
@@ -1847,9 +1861,9 @@ POINTS = [
         "related": ["ST36"],
         "published": True,
         "locating": [
-            "Find the top of the bony bump on the inside of your ankle.",
-            "Lay four fingers across the leg above it, little finger resting on the ankle "
-            "bone; the point is level with the top edge of your index finger.",
+            "Find the most prominent point of the bony bump on the inside of your ankle.",
+            "Lay four fingers across the leg above it, the lower edge of your little finger on "
+            "that point; the point is level with the top edge of your index finger.",
             "At that height, feel for the back edge of the shinbone: the point is just "
             "behind it, in the soft tissue.",
         ],
@@ -1922,9 +1936,8 @@ POINTS = [
         "paired": True,
         "map_x": "0.370",
         "map_y": "0.955",
-        "detail": "foot",
-        "detail_x": "0.665",
-        "detail_y": "0.915",
+        # No close-up: the foot drawing shows the top of the foot, and this point lies
+        # behind the outer ankle bone, which the back view shows.
         "related": ["BL57", "BL67"],
         "published": True,
         "locating": [
@@ -2059,7 +2072,8 @@ POINTS = [
         "concerns": [],
         "summary": (
             "A point beside the outer corner of the little toenail, shown so that you know "
-            "to avoid it: tradition uses it to turn a baby lying bottom-first."
+            "to avoid it: tradition uses it to turn a baby lying bottom-first. Avoid it in "
+            "pregnancy."
         ),
         "uses": (
             "This point is shown so that people know to avoid it, not so they can use it. "
@@ -2194,8 +2208,7 @@ POINTS = [
         "uses": (
             "Traditionally this is the hand point for a neck that will not turn and for back "
             "pain that has just come on. A handy trick is to press it while slowly turning "
-            "the head or moving the back. Back pain that is sudden and severe, follows a "
-            "fall, or comes with numbness or leg weakness needs a doctor first."
+            "the head or moving the back. " + BACK_WARNING
         ),
         "self_care": "self",
         "view": "back",
@@ -2259,7 +2272,7 @@ POINTS = [
         "concerns": ["nausea", "stress-anxiety", "poor-sleep"],
         "summary": (
             "Three finger-widths above the wrist crease on the palm side, between the two "
-            "middle tendons; well known for easing nausea."
+            "middle tendons; the point travel-sickness bands press on."
         ),
         "uses": (
             "This is the spot travel-sickness bands press on. People also use it to settle "
@@ -2480,7 +2493,7 @@ POINTS = [
 
 ROUTINES = [
     {
-        "title": "Lower-back relief",
+        "title": "Lower-back routine",
         "slug": "lower-back-relief",
         "summary": (
             "A short sequence for an aching lower back, working from the waist down to the "
@@ -2491,10 +2504,9 @@ ROUTINES = [
             "you press. Most of them can be done standing with your hands on your hips; a "
             "massage ball on the floor is a good alternative for the points either side of "
             "the spine.\n"
-            "If your back pain is new or severe, started after a fall, or comes with "
-            "numbness, weakness in a leg or changes in bladder or bowel control, see a doctor "
-            "before trying this. If you are pregnant, ask your therapist or midwife first: "
-            "some traditions advise avoiding the lower-back points."
+            + BACK_WARNING
+            + " If you are or might be pregnant, ask your therapist or midwife "
+            "first: some traditions advise avoiding the lower-back points."
         ),
         "region": "lower-back",
         "concerns": ["low-back-pain"],
@@ -2505,7 +2517,7 @@ ROUTINES = [
             ("GV4", 60, "Warm the area with your palms first; fingers only on the spine."),
             ("BL25", 120, "Lean back into your thumbs, or lie on a ball one side at a time."),
             ("GV3", 60, "Gentle circles in the dip level with the tops of the hip bones."),
-            ("BL40", 60, "Light, flat fingers only. Skip it if you have varicose veins."),
+            ("BL40", 60, BL40_NOTE),
         ],
     },
     {
@@ -2529,13 +2541,17 @@ ROUTINES = [
             ("GB20", 90, "Thumbs up under the skull; let your head rest back on them."),
             ("BL10", 60, "Just inside and below the last point, on the thick neck muscles."),
             ("GV14", 60, "Fingertips only, in the dip below the big bone at the base of the neck."),
-            ("GB21", 120, "Grip and lift the shoulder muscle. Skip it if you are pregnant."),
+            (
+                "GB21",
+                120,
+                "Grip and lift the shoulder muscle. Skip it if you are or might be pregnant.",
+            ),
             ("SI3", 60, "Press while you slowly turn your head from side to side."),
-            ("LI4", 60, "Squeeze the web of the hand. Skip it if you are pregnant."),
+            ("LI4", 60, "Squeeze the web of the hand. Skip it if you are or might be pregnant."),
         ],
     },
     {
-        "title": "Easing sciatica",
+        "title": "Sciatic-type pain: a gentle routine",
         "slug": "easing-sciatica",
         "summary": (
             "About ten minutes following the path of sciatic pain, from the lower back and "
@@ -2543,11 +2559,9 @@ ROUTINES = [
         ),
         "introduction": (
             "Sciatica is pain that travels from the lower back or buttock down the back or "
-            "side of the leg. This routine follows that path. Keep the pressure moderate, and "
-            "stop if the pain sharpens, spreads further, or brings numbness or pins and "
-            "needles. Leave out GB30 if you have a hip replacement.\n"
-            "Leg pain that comes with weakness in the leg, numbness around the groin or "
-            "changes in bladder or bowel control needs urgent medical help, not massage."
+            "side of the leg. This routine follows that path. Keep the pressure gentle to moderate, "
+            "and stop if the pain sharpens, spreads further, or brings numbness or pins and "
+            "needles. Leave out GB30 if you have a hip replacement.\n" + BACK_WARNING
         ),
         "region": "hips",
         "concerns": ["sciatica", "hip-buttock-pain"],
@@ -2557,7 +2571,7 @@ ROUTINES = [
             ("BL32", 90, "Ball against a wall over the sacrum. Not in pregnancy."),
             ("GB30", 120, "Ball under the buttock; back off if pain shoots down the leg."),
             ("GB34", 90, "Thumb in the hollow below the outer knee."),
-            ("BL40", 60, "Gentle, spread-out pressure behind the knee only."),
+            ("BL40", 60, BL40_NOTE),
             ("BL57", 60, "Skip it if you have varicose veins or have had a clot."),
             ("BL60", 60, "Thumb behind the outer ankle bone. Not in pregnancy."),
         ],
@@ -2586,7 +2600,7 @@ ROUTINES = [
         ],
     },
     {
-        "title": "Tension headache relief",
+        "title": "Tension-headache routine",
         "slug": "tension-headache-relief",
         "summary": (
             "Eight minutes for a tight, band-like headache: the neck and shoulders first, "
@@ -2605,10 +2619,14 @@ ROUTINES = [
         "steps": [
             ("GB20", 90, "Thumbs up under the skull, head resting back."),
             ("BL10", 60, "On the thick muscles either side of the upper neck."),
-            ("GB21", 120, "Squeeze the tops of the shoulders. Skip it if you are pregnant."),
+            (
+                "GB21",
+                120,
+                "Squeeze the tops of the shoulders. Skip it if you are or might be pregnant.",
+            ),
             ("GV20", 60, "Gentle hold on the crown."),
             ("EX-HN3", 90, "Light circles between the eyebrows."),
-            ("LI4", 60, "Squeeze the web of the hand. Skip it if you are pregnant."),
+            ("LI4", 60, "Squeeze the web of the hand. Skip it if you are or might be pregnant."),
         ],
     },
 ]

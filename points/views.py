@@ -101,6 +101,7 @@ def routine_context(routine: Routine, steps) -> dict:
             for code, k in kinds
             if Caution.Kind.PREGNANCY_CARE in k and Caution.Kind.PREGNANCY not in k
         ],
+        "veins_points": [code for code, k in kinds if Caution.Kind.VEINS in k],
     }
 
 

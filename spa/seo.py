@@ -136,7 +136,7 @@ def howto_for(point, request: HttpRequest) -> dict[str, Any] | None:
         "@context": "https://schema.org",
         "@type": "HowTo",
         "name": f"How to press {point.code} {point.english_name} ({point.pinyin_name})",
-        "description": point.summary,
+        "description": _with_cautions(point),
         "url": page,
         "image": request.build_absolute_uri(reverse("points:image", args=[point.slug])),
         "totalTime": iso_duration(point.technique_seconds()),
@@ -153,6 +153,14 @@ def howto_for(point, request: HttpRequest) -> dict[str, Any] | None:
     if tools:
         howto["tool"] = [{"@type": "HowToTool", "name": name} for name in tools]
     return howto
+
+
+def _with_cautions(point) -> str:
+    """The summary, then the point's cautions: steps are never published without them."""
+    texts = [caution.text for caution in point.cautions.all()]
+    if not texts:
+        return point.share_summary
+    return " ".join([point.share_summary, "Before you start:", *texts])
 
 
 def _step_name(step) -> str:

@@ -124,7 +124,7 @@ def test_staff_edits_survive_a_second_run():
     assert not point.technique_steps.filter(position=2).exists()
     assert not point.cautions.filter(kind="other").exists()
     assert not point.related.exists()
-    assert not Routine.objects.filter(title="Lower-back relief").exists()
+    assert not Routine.objects.filter(title="Lower-back routine").exists()
 
 
 def test_existing_region_concern_and_tool_are_left_alone():
