@@ -625,8 +625,8 @@ POINTS = [
         ),
         "uses": (
             "Few places hold tension like the tops of the shoulders. Many people squeeze this "
-            "ridge of muscle when their shoulders creep up toward the ears, and it is often used for "
-            "headaches felt at the back of the head. It is also one of the points most "
+            "ridge of muscle when their shoulders creep up toward the ears, and it is often "
+            "used for headaches felt at the back of the head. It is also one of the points most "
             "consistently avoided in pregnancy."
         ),
         "self_care": "self",
@@ -2559,8 +2559,8 @@ ROUTINES = [
         ),
         "introduction": (
             "Sciatica is pain that travels from the lower back or buttock down the back or "
-            "side of the leg. This routine follows that path. Keep the pressure gentle to moderate, "
-            "and stop if the pain sharpens, spreads further, or brings numbness or pins and "
+            "side of the leg. This routine follows that path. Keep the pressure gentle to "
+            "moderate, and stop if the pain sharpens, spreads further, or brings numbness or pins and "
             "needles. Leave out GB30 if you have a hip replacement.\n" + BACK_WARNING
         ),
         "region": "hips",
