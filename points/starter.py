@@ -2560,8 +2560,8 @@ ROUTINES = [
         "introduction": (
             "Sciatica is pain that travels from the lower back or buttock down the back or "
             "side of the leg. This routine follows that path. Keep the pressure gentle to "
-            "moderate, and stop if the pain sharpens, spreads further, or brings numbness or pins and "
-            "needles. Leave out GB30 if you have a hip replacement.\n" + BACK_WARNING
+            "moderate, and stop if the pain sharpens, spreads further, or brings numbness "
+            "or pins and needles. Leave out GB30 if you have a hip replacement.\n" + BACK_WARNING
         ),
         "region": "hips",
         "concerns": ["sciatica", "hip-buttock-pain"],
