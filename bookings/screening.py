@@ -73,8 +73,12 @@ class Result:
         return self.outcome in (REVIEW, CLEARANCE)
 
 
-# Words that, after "nothing" or "none", still say there is nothing to add.
-FILLER_ENDINGS = (" at all", " to add", " to say", " to report", " else", " thanks", " thank you")
+# "Nothing to add at all", "No, nothing else, thanks": answers made only of
+# these words say there is nothing to add. Any other word is read by a person.
+FILLER_WORDS = frozenset(
+    "no none nope nothing nil na n/a not really at all to add say report else "
+    "thanks thank you i have there is".split()
+)
 
 NOTHING_TO_ADD = {
     "",
@@ -103,15 +107,11 @@ def is_triggered(rule: Rule, answer: Answer) -> bool:
 
 
 def _says_nothing(value: str) -> bool:
-    text = " ".join(value.lower().replace(",", " ").split()).strip(" .!-")
-    changed = True
-    while changed:
-        changed = False
-        for ending in FILLER_ENDINGS:
-            if text.endswith(ending) and text[: -len(ending)].strip():
-                text = text[: -len(ending)].strip(" .!-")
-                changed = True
-    return text in NOTHING_TO_ADD
+    text = value.lower().strip(" .!-")
+    if text in NOTHING_TO_ADD:
+        return True
+    words = text.replace(",", " ").replace(".", " ").replace("!", " ").split()
+    return bool(words) and all(word in FILLER_WORDS for word in words)
 
 
 def says_something(rule: Rule, answer: Answer | None) -> bool:
