@@ -28,13 +28,17 @@
     if (!parent) return;
     function update() {
       const show = saysYes(parent) || child.classList.contains("has-error");
+      const neutral = child.querySelector('input[type=radio][value=""]');
+      if (show && child.hidden && neutral && neutral.checked) {
+        neutral.checked = false; // shown after a "yes": the client chooses
+      }
       child.hidden = !show;
       if (!show) {
         // A hidden follow-up must not carry an answer: back to "doesn't apply".
-        const neutral = child.querySelector(
+        const reset = child.querySelector(
           'input[type=radio][value=""], input[type=radio][value="no"]'
         );
-        if (neutral) neutral.checked = true;
+        if (reset) reset.checked = true;
       }
     }
     parent

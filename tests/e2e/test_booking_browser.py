@@ -84,6 +84,7 @@ def test_pregnancy_answer_names_points_to_avoid_on_review(page, live_server, dem
     follow_up = page.get_by_label(re.compile("How many weeks"))
     expect(follow_up).to_be_visible()  # revealed by the script after "yes"
     follow_up.fill("22")
+    page.get_by_label(re.compile("13 weeks or more")).check()  # shown after "yes"
     page.get_by_label(re.compile("I agree that the spa may keep these answers")).check()
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text("Your therapist will leave out")).to_be_visible()
@@ -104,6 +105,7 @@ def test_journey_from_a_point_guide_to_aftercare(page, live_server, demo_spa):
     page.get_by_role("button", name="Continue").click()
     answer_all_no(page)
     page.locator("#id_q_pregnancy_1").check()
+    page.get_by_label(re.compile("13 weeks or more")).check()
     page.get_by_label(re.compile("I agree that the spa may keep these answers")).check()
     page.get_by_role("button", name="Continue").click()
     page.get_by_label(re.compile("I have read the cancellation policy")).check()
