@@ -291,7 +291,7 @@ POINTS = [
         "uses": (
             "People reach for this crown point when a headache sits on top of the head, when "
             "they feel a little light-headed and unsettled, or simply to wind down. Some spa "
-            "guides list it for back pain, but its traditional role is calming and easing the "
+            "guides list it for back pain, but its traditional role is calming and settling the "
             "head, so that is where we file it. It pairs well with Yintang between the "
             "eyebrows. Dizziness that is new, strong or keeps coming back needs a doctor "
             "rather than a pressure point."
@@ -2567,7 +2567,7 @@ ROUTINES = [
         "concerns": ["sciatica", "hip-buttock-pain"],
         "published": True,
         "steps": [
-            ("BL25", 90, "Start by easing the lower back with your thumbs."),
+            ("BL25", 90, "Start on the lower back with your thumbs, gently."),
             ("BL32", 90, "Ball against a wall over the sacrum. Not in pregnancy."),
             ("GB30", 120, "Ball under the buttock; back off if pain shoots down the leg."),
             ("GB34", 90, "Thumb in the hollow below the outer knee."),
