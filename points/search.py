@@ -196,7 +196,8 @@ class Document:
             if hits:
                 covered.add(n)
                 total += hits
-        return total if query.required <= covered else 0.0
+        # Rounded, so equal scores tie exactly whatever order the floats were added in.
+        return round(total, 6) if query.required <= covered else 0.0
 
 
 def _find(needle: tuple[str, ...], haystack: tuple[str, ...]) -> int | None:
@@ -257,7 +258,7 @@ def point_document(point: Point, tools: list[str]) -> Document:
     doc.add_words(REGION, point.region.name)
     doc.add_phrases(concern_weight, [n for c in concerns for n in (c.name, *c.synonym_list)])
     doc.add_phrases(TOOL, tools)
-    for kind in {c.kind for c in cautions}:
+    for kind in sorted({c.kind for c in cautions}):
         weight = STRICT_CAUTION_KIND if kind == Caution.Kind.PREGNANCY else CAUTION_KIND
         label = Caution.Kind(kind).label if kind in Caution.Kind.values else kind
         doc.add_words(weight, label)
@@ -315,3 +316,10 @@ def closest_concerns(text: str, concerns: list[Concern], limit: int = 3) -> list
             scored.append((likeness, concern))
     scored.sort(key=lambda pair: (-pair[0], pair[1].name))
     return [concern for _, concern in scored[:limit]]
+
+
+def suggestions(text: str) -> tuple[list[Concern], bool]:
+    """For a search that found nothing: the closest concerns (True), else all of them (False)."""
+    concerns = list(Concern.objects.all())
+    closest = closest_concerns(text, concerns)
+    return (closest or concerns), bool(closest)

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from points import diagrams, raster, search
 from points.forms import LibraryFilterForm
-from points.models import BodyRegion, Caution, Concern, Point, Routine, RoutineStep, TechniqueStep
+from points.models import BodyRegion, Caution, Point, Routine, RoutineStep, TechniqueStep
 
 PAGE_SIZE = 12
 
@@ -33,10 +33,7 @@ def library(request: HttpRequest) -> HttpResponse:
     # Nothing found: point to the body map and the concerns nearest the words.
     suggestions, close = [], False
     if searched and not page.paginator.count:
-        concerns = list(Concern.objects.all())
-        suggestions = search.closest_concerns(searched, concerns)
-        close = bool(suggestions)
-        suggestions = suggestions or concerns
+        suggestions, close = search.suggestions(searched)
     return render(
         request,
         "points/library.html",
