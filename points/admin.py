@@ -92,7 +92,7 @@ class PointAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["code", "english_name"]
     list_filter = ["published", "region", "concerns", "self_care", "view", "cautions__kind"]
-    search_fields = ["code", "pinyin_name", "english_name", "concerns__name"]
+    search_fields = ["code", "pinyin_name", "english_name", "aliases", "concerns__name"]
     prepopulated_fields = {"slug": ["code"]}
     filter_horizontal = ["concerns", "related"]
     readonly_fields = ["diagram_preview", "created", "updated"]
@@ -106,7 +106,16 @@ class PointAdmin(admin.ModelAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["code", "slug", ("pinyin_name", "english_name"), "meridian", "published"]},
+            {
+                "fields": [
+                    "code",
+                    "slug",
+                    ("pinyin_name", "english_name"),
+                    "aliases",
+                    "meridian",
+                    "published",
+                ]
+            },
         ),
         (
             "What it is for",
@@ -192,9 +201,9 @@ class BodyRegionAdmin(admin.ModelAdmin):
 
 @admin.register(Concern)
 class ConcernAdmin(admin.ModelAdmin):
-    list_display = ["name", "blurb"]
+    list_display = ["name", "blurb", "synonyms"]
     prepopulated_fields = {"slug": ["name"]}
-    search_fields = ["name"]
+    search_fields = ["name", "synonyms"]
 
 
 @admin.register(Tool)

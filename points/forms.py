@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.db.models import Q, QuerySet
 
-from points import images
+from points import images, search
 from points.models import BodyRegion, Concern, PointImage, Tool
 
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
@@ -39,7 +39,7 @@ class LibraryFilterForm(forms.Form):
         required=False,
         max_length=80,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "e.g. headache, BL23, Hegu"}
+            attrs={"type": "search", "placeholder": "e.g. headaches, BL23, sweet spot"}
         ),
     )
     region = SlugChoiceField(
@@ -75,7 +75,8 @@ class LibraryFilterForm(forms.Form):
             return None
         return getattr(self, "cleaned_data", {}).get(name) or None
 
-    def filter_points(self, points: QuerySet) -> QuerySet:
+    def filter_points(self, points: QuerySet) -> QuerySet | list:
+        """The filtered points; with search words, a list of the matches, best first."""
         if region := self.cleaned_value("region"):
             points = points.filter(region=region)
         if concern := self.cleaned_value("concern"):
@@ -83,34 +84,20 @@ class LibraryFilterForm(forms.Form):
         if tool := self.cleaned_value("tool"):
             points = points.filter(technique_steps__tool=tool).distinct()
         if text := self.cleaned_value("q"):
-            compact = text.replace(" ", "")
-            points = points.filter(
-                Q(code__iexact=compact)
-                | Q(code__icontains=text)
-                | Q(pinyin_name__icontains=text)
-                | Q(english_name__icontains=text)
-                | Q(concerns__name__icontains=text)
-                | Q(region__name__icontains=text)
-                | Q(summary__icontains=text)
-            ).distinct()
+            return search.search_points(points, text)
         return points
 
-    def filter_routines(self, routines: QuerySet) -> QuerySet:
+    def filter_routines(self, routines: QuerySet) -> QuerySet | list:
         if region := self.cleaned_value("region"):
             routines = routines.filter(Q(region=region) | Q(steps__point__region=region))
         if concern := self.cleaned_value("concern"):
             routines = routines.filter(concerns=concern)
+        if tool := self.cleaned_value("tool"):
+            routines = routines.filter(steps__point__technique_steps__tool=tool)
+        routines = routines.distinct()
         if text := self.cleaned_value("q"):
-            routines = routines.filter(
-                Q(title__icontains=text)
-                | Q(summary__icontains=text)
-                | Q(concerns__name__icontains=text)
-            )
-        if self.cleaned_value("tool"):
-            routines = routines.filter(
-                steps__point__technique_steps__tool=self.cleaned_value("tool")
-            )
-        return routines.distinct()
+            return search.search_routines(routines, text)
+        return routines
 
     def querystring_without_page(self) -> str:
         """The current filters, for pagination links (valid values only)."""

@@ -20,6 +20,11 @@ from django.urls import reverse
 UNIT = [MinValueValidator(0), MaxValueValidator(1)]
 
 
+def split_names(text: str) -> list[str]:
+    """A comma-separated list as staff type it, without blanks or repeats."""
+    return list(dict.fromkeys(name.strip() for name in text.split(",") if name.strip()))
+
+
 class BodyRegion(models.Model):
     """Where it hurts: a region clients pick on the body map or from a list."""
 
@@ -68,12 +73,22 @@ class Concern(models.Model):
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     blurb = models.CharField(max_length=200, blank=True)
+    synonyms = models.CharField(
+        max_length=400,
+        blank=True,
+        help_text="Other words people search with, separated by commas, e.g. insomnia, "
+        "can't sleep. Used by the library's search; not shown on the site.",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return split_names(self.synonyms)
 
 
 class Tool(models.Model):
@@ -121,6 +136,12 @@ class Point(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     pinyin_name = models.CharField(max_length=60)
     english_name = models.CharField(max_length=80)
+    aliases = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Lay names people use for this point, separated by commas, e.g. AP1, "
+        "top of the shoulders. Shown as 'Also called' and found by the library's search.",
+    )
     meridian = models.CharField(max_length=40, blank=True)
     region = models.ForeignKey(BodyRegion, on_delete=models.PROTECT, related_name="points")
     concerns = models.ManyToManyField(Concern, related_name="points", blank=True)
@@ -185,6 +206,10 @@ class Point(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("points:detail", args=[self.slug])
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_names(self.aliases)
 
     @property
     def names(self) -> str:

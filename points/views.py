@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from points import diagrams, raster
+from points import diagrams, raster, search
 from points.forms import LibraryFilterForm
 from points.models import BodyRegion, Caution, Point, Routine, RoutineStep, TechniqueStep
 
@@ -29,6 +29,11 @@ def library(request: HttpRequest) -> HttpResponse:
     page = Paginator(points, PAGE_SIZE).get_page(request.GET.get("page"))
     selected_region = form.cleaned_value("region")
     regions = list(BodyRegion.objects.all())
+    searched = form.cleaned_value("q")
+    # Nothing found: point to the body map and the concerns nearest the words.
+    suggestions, close = [], False
+    if searched and not page.paginator.count:
+        suggestions, close = search.suggestions(searched)
     return render(
         request,
         "points/library.html",
@@ -40,6 +45,10 @@ def library(request: HttpRequest) -> HttpResponse:
             "selected_region": selected_region,
             "body_map": diagrams.body_map(regions, getattr(selected_region, "slug", None)),
             "querystring_without_page": form.querystring_without_page(),
+            "searched": searched,
+            "suggestions": suggestions,
+            "suggestions_are_close": close,
+            "narrowed": any(form.cleaned_value(name) for name in ("region", "concern", "tool")),
         },
     )
 

@@ -15,7 +15,7 @@ from points.models import Caution, Point, Routine
 
 pytestmark = pytest.mark.django_db
 
-points_migration = importlib.import_module("points.migrations.0002_safer_starter_wording")
+points_migration = importlib.import_module("points.migrations.0003_safer_starter_wording")
 questions_migration = importlib.import_module("bookings.migrations.0008_safer_starter_questions")
 
 

@@ -288,7 +288,7 @@ def _changed_to(code):
 class Migration(migrations.Migration):
     dependencies = [
         ("bookings", "0007_screening_follow_ups_areas_light_pressure"),
-        ("points", "0002_safer_starter_wording"),
+        ("points", "0003_safer_starter_wording"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

@@ -45,8 +45,33 @@ def test_phone_layout_has_no_sideways_scroll(page, live_server, starter_library)
         assert overflow <= 0, path
 
 
+def test_visitor_searches_in_their_own_words(page, live_server, starter_library):
+    page.goto(f"{live_server.url}/points/")
+    page.get_by_label("Search").fill("sweet spot")
+    page.get_by_label("Search").press("Enter")
+    first = page.locator(".point-card").first
+    expect(first.locator(".code-badge")).to_have_text("BL43")
+    expect(first).to_contain_text("Also called: sweet spot")
+
+    page.get_by_label("Search").fill("insomnai")
+    page.get_by_role("button", name="Show points").click()
+    expect(page.get_by_text("No guides match “insomnai”")).to_be_visible()
+    page.get_by_role("link", name="Poor sleep").last.click()
+    page.wait_for_url("**/points/?concern=poor-sleep")
+    assert page.locator(".point-card").count() >= 3
+
+
 @pytest.mark.parametrize(
-    "path", ["/", "/points/", "/points/bl23/", "/points/routines/lower-back-relief/", "/book/"]
+    "path",
+    [
+        "/",
+        "/points/",
+        "/points/?q=sweet+spot",
+        "/points/?q=insomnai",
+        "/points/bl23/",
+        "/points/routines/lower-back-relief/",
+        "/book/",
+    ],
 )
 def test_no_serious_accessibility_violations(page, live_server, starter_library, path):
     page.goto(f"{live_server.url}{path}")

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from points.models import Point, PointImage
+from points.models import Concern, Point, PointImage
 from tests import factories as f
 
 ADD_URL = reverse("admin:points_point_add")
@@ -185,3 +185,20 @@ def test_staff_outside_group_cannot_add_points(staff_outside_group, db):
 )
 def test_editor_reaches_every_library_list(content_editor, db, name):
     assert content_editor.get(reverse(f"admin:{name}_changelist")).status_code == 200
+
+
+def test_editor_sets_lay_names_and_synonyms_that_search_finds(content_editor, anonymous, db):
+    response = content_editor.post(ADD_URL, point_form(f.region(), aliases="waist dimple, AP9"))
+    assert response.status_code == 302
+    assert Point.objects.get(code="BL99").alias_list == ["waist dimple", "AP9"]
+    response = content_editor.post(
+        reverse("admin:points_concern_add"),
+        {"name": "Poor sleep", "slug": "poor-sleep", "blurb": "", "synonyms": "insomnia"},
+    )
+    assert response.status_code == 302
+    Point.objects.get(code="BL99").concerns.add(Concern.objects.get(slug="poor-sleep"))
+
+    library = reverse("points:library")
+    for typed in ("ap9", "waist dimples", "Insomnia"):
+        found = anonymous.get(library, {"q": typed}).context["page"].object_list
+        assert [p.code for p in found] == ["BL99"], typed

@@ -132,7 +132,7 @@ def test_existing_region_concern_and_tool_are_left_alone():
         slug="neck", name="The neck", blurb="Ours.", map_x=0.5, map_y=0.1, map_rx=0.1, map_ry=0.1
     )
     Concern.objects.create(slug="headaches", name="Tension headache", blurb="Ours.")
-    Tool.objects.create(slug="ball", name="Massage ball")
+    Tool.objects.create(slug="roller", name="Foam roller (long)")
 
     load()
 
@@ -141,7 +141,42 @@ def test_existing_region_concern_and_tool_are_left_alone():
     assert Point.objects.get(code="GB20").region.name == "The neck"
     assert Concern.objects.filter(name="Tension headache").get().slug == "headaches"
     assert Point.objects.get(code="GB20").concerns.filter(slug="headaches").exists()
-    assert Tool.objects.filter(name="Massage ball").get().slug == "ball"
+    assert Tool.objects.get(slug="roller").name == "Foam roller (long)"
+
+
+def test_a_starter_rename_reaches_a_tool_still_under_its_old_name():
+    Tool.objects.create(slug="ball", name="Massage ball")
+
+    load()
+
+    renamed = Tool.objects.get(slug="ball")
+    assert renamed.name == "Massage ball or tennis ball"
+    assert not Tool.objects.filter(slug="massage-ball").exists()
+    assert Point.objects.get(code="SI11").technique_steps.filter(tool=renamed).exists()
+
+
+def test_a_tool_staff_renamed_keeps_their_name():
+    load()
+    Tool.objects.filter(slug="massage-ball").update(name="Spiky ball")
+
+    load()
+
+    assert Tool.objects.get(slug="massage-ball").name == "Spiky ball"
+
+
+def test_lay_names_and_synonyms_are_filled_in_where_blank_and_kept_where_set():
+    load()
+    Point.objects.filter(code="LI4").update(aliases="")
+    Point.objects.filter(code="GB21").update(aliases="the shoulder ridge")
+    Concern.objects.filter(slug="poor-sleep").update(synonyms="")
+    Concern.objects.filter(slug="fatigue").update(synonyms="flat")
+
+    load()
+
+    assert Point.objects.get(code="LI4").aliases == "AP1, Acupressure Point 1, Union Valley"
+    assert Point.objects.get(code="GB21").aliases == "the shoulder ridge"
+    assert "insomnia" in Concern.objects.get(slug="poor-sleep").synonyms
+    assert Concern.objects.get(slug="fatigue").synonyms == "flat"
 
 
 def test_a_deleted_point_is_created_again_without_touching_its_old_neighbours():
@@ -166,6 +201,7 @@ def test_help_explains_that_deleted_points_come_back():
     assert "deleted" in Command.help
     assert "created again" in Command.help
     assert "never changed" in Command.help
+    assert "filled in" in Command.help and "renamed" in Command.help
 
 
 def test_routine_step_for_a_missing_point_is_skipped_with_a_warning(monkeypatch):

@@ -26,6 +26,9 @@ from points.models import (
 )
 
 DECIMAL_FIELDS = ("map_x", "map_y", "map_rx", "map_ry", "detail_x", "detail_y")
+# Search words added after the first release: filled in on rows that have none,
+# so a library loaded earlier becomes findable by them too.
+FILL_IF_BLANK = ("aliases", "synonyms")
 
 
 def _decimals(data: dict) -> dict:
@@ -49,7 +52,9 @@ class Command(BaseCommand):
         "routines) in one transaction. Safe to re-run: it only creates what is missing, "
         "matching rows by slug (or name/title) and points by code (or slug). Anything already "
         "in the database is never changed, so staff edits survive, including a point's steps, "
-        "cautions, concerns and related points. A starter point or routine that staff deleted "
+        "cautions, concerns and related points. Two exceptions: blank lay names (aliases) and "
+        "concern synonyms are filled in, and a tool still carrying a starter name that has "
+        "since changed (Massage ball) is renamed. A starter point or routine that staff deleted "
         "is created again on the next run, with its steps and cautions; a re-created point is "
         "linked only to other points created in the same run. Routine steps whose point is "
         "missing are skipped with a warning."
@@ -79,6 +84,7 @@ class Command(BaseCommand):
         for data in starter.POINTS:
             found = Point.objects.filter(Q(code=data["code"]) | Q(slug=data["slug"])).first()
             if found:
+                self._update(found, data, [])
                 points[data["code"]] = found
                 counts["present"] += 1
                 continue
@@ -103,15 +109,40 @@ class Command(BaseCommand):
         return counts
 
     def _simple(self, model, rows: list[dict], counts: dict, key: str) -> dict[str, models.Model]:
-        """Regions, concerns and tools: find by slug or name, else create."""
+        """Regions, concerns and tools: find by slug or name, else create.
+
+        Two updates to rows already there: a starter rename reaches a row that
+        still carries the old starter name, and blank synonyms are filled in.
+        """
         by_slug = {}
         for data in rows:
-            found = model.objects.filter(Q(slug=data["slug"]) | Q(name=data["name"])).first()
+            data = dict(data)
+            former = data.pop("former_names", [])
+            names = Q(name=data["name"]) | Q(name__in=former)
+            found = model.objects.filter(Q(slug=data["slug"]) | names).first()
             if found is None:
                 found = _save(model(**_decimals(data)))
                 counts[key] += 1
+            else:
+                self._update(found, data, former)
             by_slug[data["slug"]] = found
         return by_slug
+
+    def _update(self, found: models.Model, data: dict, former: list[str]) -> None:
+        changed = []
+        if former and found.name in former:
+            found.name = data["name"]
+            changed.append("name")
+        for name in FILL_IF_BLANK:
+            if data.get(name) and hasattr(found, name) and not getattr(found, name):
+                setattr(found, name, data[name])
+                changed.append(name)
+        if changed:
+            found.full_clean()
+            # The page changed: let "updated" (the sitemap's lastmod) say so.
+            found.save(
+                update_fields=[*changed, *(["updated"] if hasattr(found, "updated") else [])]
+            )
 
     def _create_point(self, data: dict, regions: dict, concerns: dict, tools: dict) -> Point:
         fields = {

@@ -328,6 +328,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("points", "0001_initial")]
+    dependencies = [("points", "0002_point_aliases_concern_synonyms")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
