@@ -28,6 +28,7 @@ from bookings.models import (
     Appointment,
     AppointmentEvent,
     CallbackRequest,
+    CallNote,
     HealthAccess,
     HealthAnswers,
     new_token,
@@ -75,8 +76,8 @@ def _health(health: HealthAnswers | None) -> dict | None:
     }
 
 
-def _appointment(a: Appointment) -> dict:
-    return {
+def _appointment(a: Appointment, include_health: bool) -> dict:
+    row = {
         "id": a.pk,
         "service": a.service.name,
         "therapist": a.therapist.display_name,
@@ -110,6 +111,11 @@ def _appointment(a: Appointment) -> dict:
             for e in a.events.all()
         ],
     }
+    if not include_health:
+        # Derived from the answers: exported only with them (bookings/access.py).
+        for name in ("avoid_points", "avoid_areas"):
+            del row[name]
+    return row
 
 
 def _callback(c: CallbackRequest) -> dict:
@@ -154,7 +160,7 @@ def export(emails: Iterable[str], *, user, include_health: bool) -> dict:
         "callback_requests": [],
     }
     for a in appointments:
-        row = _appointment(a)
+        row = _appointment(a, include_health)
         if include_health:
             row["health_answers"] = _health(health.get((a.pk, None)))
         data["appointments"].append(row)
@@ -224,6 +230,7 @@ def erase(emails: Iterable[str], *, by) -> Erased:
             c.email = erased_email(c)
             c.phone = c.notes = ""
             c.save()
+        CallNote.objects.filter(callback__in=callbacks).update(note="")
         # The admin's own log names call-backs by the client's name.
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(CallbackRequest),

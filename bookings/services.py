@@ -19,8 +19,10 @@ from django.views.decorators.debug import sensitive_variables
 
 from bookings import availability
 from bookings.models import (
+    HOLDING,
     Appointment,
     AppointmentEvent,
+    BookingRules,
     CallbackRequest,
     HealthAnswers,
     Outcome,
@@ -59,6 +61,18 @@ class Screened:
     result: Result
     answers: list[dict] = field(default_factory=list)
     version: str = ""
+
+
+def staff_rules() -> BookingRules:
+    """The spa's rules as they apply to staff: no minimum notice (a client at the desk
+    may be booked for now), the same grid, horizon and overlap rules. Never saved."""
+    rules = BookingRules.current()
+    rules.min_notice_hours = 0
+    return rules
+
+
+def _staff_name(user) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 def _candidates(service: Service, therapist_id: int | None) -> list[int]:
@@ -101,22 +115,34 @@ def place_booking(
     consented_at: datetime | None = None,
     referral: list[str] | tuple[str, str] | None = None,
     now: datetime | None = None,
+    by=None,
+    override: str = "",
 ) -> Appointment:
     """Book `start` with the therapist (or the first free one) or raise SlotTaken.
 
     `consented_at` is when the client ticked the health-data consent box
     (defaults to now); it is stored with `consent_version` on the answers.
+
+    `by` is the member of staff booking for the client (on the phone or at the
+    desk): they are stamped on the history and as the one who took the answers,
+    and no minimum notice applies. Only they may book a declined screening, after
+    talking to the client, with their decision in `override`; it then waits for a
+    therapist's review.
     """
-    if screened.result.outcome == Outcome.DECLINE:
+    if screened.result.outcome == Outcome.DECLINE and not (by and override.strip()):
         raise ValueError("A declined screening books nothing; use request_callback().")
     now = now or timezone.now()
-    status, screening, flagged = _status_for(screened.result.outcome)
+    rules = staff_rules() if by else None
+    outcome = screened.result.outcome
+    status, screening, flagged = _status_for(
+        Outcome.REVIEW if outcome == Outcome.DECLINE else outcome
+    )
     try:
         with transaction.atomic():
             appointment = None
             for tid in _candidates(service, therapist_id):
                 Therapist.objects.select_for_update().filter(pk=tid).first()
-                if availability.is_free(service, tid, start, now=now):
+                if availability.is_free(service, tid, start, now=now, rules=rules):
                     appointment = Appointment(
                         service=service,
                         therapist_id=tid,
@@ -153,9 +179,19 @@ def place_booking(
                 outcome=screened.result.outcome,
                 consent_version=consent_version,
                 consented_at=consented_at or now,
+                taken_by=by,
             )
+            note = "Booked online"
+            if by:
+                note = f"Booked by {_staff_name(by)}, answers taken by phone"
+                if override.strip():
+                    note += f"; booked after a call: {override.strip()}"
             AppointmentEvent.objects.create(
-                appointment=appointment, to_status=status, by_client=True, note="Booked online"
+                appointment=appointment,
+                to_status=status,
+                by=by,
+                by_client=by is None,
+                note=note[:300],
             )
             transaction.on_commit(lambda: _announce_new(appointment))
     except IntegrityError:
@@ -218,33 +254,67 @@ def _announce_callback(callback: CallbackRequest) -> None:
     notifications.notify_callback(callback)
 
 
-def reschedule(appointment: Appointment, start: datetime, *, now: datetime | None = None) -> None:
-    """Move the appointment to `start` with the same therapist, under the same guarantees."""
+def reschedule(
+    appointment: Appointment,
+    start: datetime,
+    *,
+    now: datetime | None = None,
+    by=None,
+    therapist_id: int | None = None,
+    service: Service | None = None,
+) -> None:
+    """Move the appointment to `start`, under the same guarantees as a new booking.
+
+    The client moves their own booking before the cut-off, with the same
+    therapist and service. Staff (`by`) may move any booking that still holds
+    its slot, to another therapist who offers the service, or to another
+    service, without the cut-off or minimum notice. Either way the calendar
+    entry's SEQUENCE rises and the client is emailed.
+    """
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            Therapist.objects.select_for_update().filter(pk=appointment.therapist_id).first()
-            current = Appointment.objects.select_for_update().get(pk=appointment.pk)
-            if not current.can_client_change(now):
+            current = Appointment.objects.select_for_update(of=("self",)).get(pk=appointment.pk)
+            new_service = service or current.service
+            new_therapist = therapist_id or current.therapist_id
+            # Ascending ids, as when booking: two moves never wait on each other in a cycle.
+            for tid in sorted({current.therapist_id, new_therapist}):
+                Therapist.objects.select_for_update().filter(pk=tid).first()
+            if by is None and not current.can_client_change(now):
                 raise ChangeNotAllowed()
+            if by is not None and current.status not in HOLDING:
+                raise ChangeNotAllowed()
+            if new_therapist not in _candidates(new_service, new_therapist):
+                raise SlotTaken()
             if not availability.is_free(
-                current.service,
-                current.therapist_id,
+                new_service,
+                new_therapist,
                 start,
                 now=now,
+                rules=staff_rules() if by else None,
                 exclude_appointment_id=current.pk,
             ):
                 raise SlotTaken()
-            old = timezone.localtime(current.start)
+            old = f"{timezone.localtime(current.start):%Y-%m-%d %H:%M}"
+            if new_therapist != current.therapist_id:
+                old += f" with {current.therapist.display_name}"
+            if new_service.pk != current.service_id:
+                old += f" ({current.service.name})"
+            current.service = new_service
+            current.therapist_id = new_therapist
             current.set_times(start)
             current.sequence += 1
             current.save()
+            note = f"Moved from {old}"
+            if by is not None:
+                note += f" by {_staff_name(by)}"
             AppointmentEvent.objects.create(
                 appointment=current,
                 from_status=current.status,
                 to_status=current.status,
-                by_client=True,
-                note=f"Moved from {old:%Y-%m-%d %H:%M}",
+                by=by,
+                by_client=by is None,
+                note=note[:300],
             )
             transaction.on_commit(lambda: _announce(current, "rescheduled"))
     except IntegrityError:
