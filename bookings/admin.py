@@ -36,7 +36,6 @@ from bookings.models import (
     AppointmentEvent,
     BookingRules,
     CallbackRequest,
-    CallNote,
     HealthAccess,
     HealthAnswers,
     Question,
@@ -628,21 +627,6 @@ class HealthAccessAdmin(admin.ModelAdmin):
 # --- Call-backs -----------------------------------------------------------------------
 
 
-class CallNoteInline(admin.TabularInline):
-    model = CallNote
-    verbose_name_plural = "Calls"
-    fields = ["at", "by", "outcome", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False  # calls are noted on the staff calendar's call-back page
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
 @admin.register(CallbackRequest)
 class CallbackRequestAdmin(HealthAnswersMixin, admin.ModelAdmin):
     list_display = [
@@ -659,7 +643,6 @@ class CallbackRequestAdmin(HealthAnswersMixin, admin.ModelAdmin):
     search_fields = ["name", "email", "phone"]
     list_select_related = ["service", "therapist"]
     actions = ["mark_handled"]
-    inlines = [CallNoteInline]
     readonly_fields = [
         "name",
         "email",
@@ -678,10 +661,14 @@ class CallbackRequestAdmin(HealthAnswersMixin, admin.ModelAdmin):
         ("Handling", {"fields": ["call_page", "handled", "handled_by"]}),
     ]
 
-    @admin.display(description="After the call")
+    @admin.display(description="Calls")
     def call_page(self, obj: CallbackRequest) -> str:
+        # Calls are noted, and bookings made, on the staff calendar's call-back page.
         url = reverse("staff:callback", args=[obj.pk])
-        return format_html('<a class="button" href="{}">Note the call, or book now</a>', url)
+        calls = obj.calls.count()
+        return format_html(
+            '{} noted. <a class="button" href="{}">Note a call, or book now</a>', calls, url
+        )
 
     # Call-backs come from the booking flow, when the answers stop online booking.
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -112,9 +112,9 @@ def load(columns: list[tuple[Therapist, date]], *, show_cancelled: bool = False)
         appointments = appointments.exclude(status__in=HIDDEN_BY_DEFAULT)
     by_column: dict[tuple[int, date], list[Appointment]] = defaultdict(list)
     for appointment in appointments:
-        by_column[(appointment.therapist_id, timezone.localtime(appointment.start, tz).date())].append(
-            appointment
-        )
+        by_column[
+            (appointment.therapist_id, timezone.localtime(appointment.start, tz).date())
+        ].append(appointment)
     time_off: dict[int, list[TimeOff]] = defaultdict(list)
     for off in TimeOff.objects.filter(therapist_id__in=ids, start__lt=ends, end__gt=begins):
         time_off[off.therapist_id].append(off)
@@ -141,9 +141,7 @@ def _icons(appointment: Appointment, *, reads_health: bool) -> list[tuple[str, s
     return icons
 
 
-def layout(
-    columns: list[Column], loaded: Loaded, *, user, now: datetime | None = None
-) -> Grid:
+def layout(columns: list[Column], loaded: Loaded, *, user, now: datetime | None = None) -> Grid:
     """Place closed hours, time off, free cells, buffers and appointments on the grid."""
     now = now or timezone.now()
     tz = spa_zone()
@@ -152,17 +150,13 @@ def layout(
     for column in columns:
         spans += _windows(column.therapist, column.day)
         for a in loaded.appointments.get((column.therapist.pk, column.day), []):
-            spans.append(
-                (minute_of(a.block_start, column.day), minute_of(a.block_end, column.day))
-            )
+            spans.append((minute_of(a.block_start, column.day), minute_of(a.block_end, column.day)))
     first = min((s for s, _ in spans), default=9 * 60) // 60 * 60
     last = -(-max((e for _, e in spans), default=18 * 60) // 60) * 60
     first, last = min(first, 9 * 60), max(last, first + 60)
     for index, column in enumerate(columns):
         column.items = _column_items(index, column, loaded, first, last, step, user, now, tz)
-    hours = [
-        (2 + (m - first) // ROW_MINUTES, f"{m // 60:02d}:00") for m in range(first, last, 60)
-    ]
+    hours = [(2 + (m - first) // ROW_MINUTES, f"{m // 60:02d}:00") for m in range(first, last, 60)]
     grid = Grid(columns, first, last, step, hours)
     for n, item in enumerate(grid.items):
         item.id = f"ci-{n}"
@@ -202,7 +196,14 @@ def _column_items(index, column, loaded, first, last, step, user, now, tz) -> li
             if not clash and start >= now:
                 # A free cell's label is its therapist's slug, for the "book here" link.
                 items.append(
-                    Item(index, m - first, m + step - first, "free", column.therapist.slug, start=start)
+                    Item(
+                        index,
+                        m - first,
+                        m + step - first,
+                        "free",
+                        column.therapist.slug,
+                        start=start,
+                    )
                 )
             m += step
     for a in appointments:

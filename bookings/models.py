@@ -664,6 +664,8 @@ class HealthAccess(models.Model):
     class Meta:
         ordering = ["-at"]
         default_permissions = ("view",)
+        verbose_name = "health answers opening"
+        verbose_name_plural = "health answers openings"
 
     def __str__(self) -> str:
         return f"{self.user} at {self.at:%Y-%m-%d %H:%M}"

@@ -29,13 +29,14 @@ from bookings import access, availability, calendar, screening, services
 from bookings.admin import CANCEL, COMPLETE, CONFIRM, NO_SHOW, StatusChange, _change_status, _notify
 from bookings.forms import CONSENT_VERSION, parse_start
 from bookings.models import (
+    TRANSITIONS,
     Appointment,
     CallbackRequest,
     CallNote,
     HealthAccess,
     Outcome,
     Question,
-    TRANSITIONS,
+    Service,
     Status,
     Therapist,
     TransitionError,
@@ -159,7 +160,9 @@ def week_view(request: HttpRequest, slug: str) -> HttpResponse:
 def _grid_page(request, columns, *, title: str, context: dict, show_cancelled: bool):
     grid = None
     if columns:
-        loaded = calendar.load([(c.therapist, c.day) for c in columns], show_cancelled=show_cancelled)
+        loaded = calendar.load(
+            [(c.therapist, c.day) for c in columns], show_cancelled=show_cancelled
+        )
         grid = calendar.layout(columns, loaded, user=request.user)
     return _render(
         request,
@@ -172,7 +175,9 @@ def _grid_page(request, columns, *, title: str, context: dict, show_cancelled: b
             "can_change": request.user.has_perm(CHANGE),
             "can_block": request.user.has_perm("bookings.add_timeoff"),
             "statuses": [
-                (s, s.label) for s in Status if s not in calendar.HIDDEN_BY_DEFAULT or show_cancelled
+                (s, s.label)
+                for s in Status
+                if s not in calendar.HIDDEN_BY_DEFAULT or show_cancelled
             ],
         },
     )
@@ -263,7 +268,9 @@ def appointment_status(request: HttpRequest, pk: int) -> HttpResponse:
         if change is CONFIRM and not _may_confirm(
             request.user, get_object_or_404(Appointment, pk=pk)
         ):
-            messages.error(request, "Only the client's therapist or the owner confirms a flagged request.")
+            messages.error(
+                request, "Only the client's therapist or the owner confirms a flagged request."
+            )
             return redirect("staff:appointment", pk=pk)
     else:
         messages.error(request, "Choose one of the buttons.")
@@ -279,7 +286,9 @@ def appointment_status(request: HttpRequest, pk: int) -> HttpResponse:
         if change.notice and not _notify(appointment, change.notice):
             messages.error(request, "The email could not be sent; please contact the client.")
     back = request.POST.get("next", "")
-    return redirect(back if back.startswith(reverse("staff:day")) else reverse("staff:appointment", args=[pk]))
+    return redirect(
+        back if back.startswith(reverse("staff:day")) else reverse("staff:appointment", args=[pk])
+    )
 
 
 def _iso(raw: str | None) -> str:
@@ -304,14 +313,20 @@ def _free_starts(service, therapist, day, *, exclude=None) -> list[datetime]:
 @require_http_methods(["GET", "POST"])
 def appointment_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Another time, another therapist, another service: free times from availability."""
-    appointment = get_object_or_404(Appointment.objects.select_related("service", "therapist"), pk=pk)
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("service", "therapist"), pk=pk
+    )
     if not appointment.holds_slot:
         messages.error(request, "Only a booking that still holds its time can be moved.")
         return redirect("staff:appointment", pk=pk)
     local_day = timezone.localtime(appointment.start).date()
     choice = SlotChoiceForm(
         request.GET or None,
-        initial={"service": appointment.service, "therapist": appointment.therapist, "day": local_day},
+        initial={
+            "service": appointment.service,
+            "therapist": appointment.therapist,
+            "day": local_day,
+        },
     )
     service, therapist, day = appointment.service, appointment.therapist, local_day
     if choice.is_bound and choice.is_valid():
@@ -336,8 +351,15 @@ def appointment_move(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "admin/staff/move.html",
         f"Move {appointment.client_name}'s booking",
-        {"appointment": appointment, "choice": choice, "form": form, "starts": starts,
-         "service": service, "therapist": therapist, "day": day},
+        {
+            "appointment": appointment,
+            "choice": choice,
+            "form": form,
+            "starts": starts,
+            "service": service,
+            "therapist": therapist,
+            "day": day,
+        },
     )
 
 
@@ -410,18 +432,28 @@ def book(request: HttpRequest) -> HttpResponse:
     service = therapist = day = None
     if choice.is_bound and choice.is_valid():
         service, therapist, day = (choice.cleaned_data[k] for k in ("service", "therapist", "day"))
-    elif not choice.is_bound and {"service", "therapist"} <= choice.initial.keys():
-        service, therapist, day = (choice.initial[k] for k in ("service", "therapist", "day"))
-    elif not choice.is_bound and "therapist" in choice.initial:
-        # From an empty cell of the calendar: that therapist's first service.
-        therapist, day = choice.initial["therapist"], choice.initial["day"]
-        service = therapist.services.active().first()
+    elif not choice.is_bound:
+        # Whatever the link gave (an empty cell: the therapist and time), completed
+        # with the first fitting choices, so the form is ready to fill in.
+        initial = choice.initial
+        therapist = initial.get("therapist")
+        service = initial.get("service")
+        if therapist is not None and (
+            service is None or not therapist.services.filter(pk=service.pk).exists()
+        ):
+            service = therapist.services.active().first()
+        service = service or Service.objects.active().first()
+        if therapist is None and service is not None:
+            therapist = Therapist.objects.offering(service).first()
+        day = initial["day"]
         choice = SlotChoiceForm(initial={"service": service, "therapist": therapist, "day": day})
     starts = _free_starts(service, therapist, day) if service and therapist else []
     post = request.POST if request.method == "POST" else None
     questions = list(Question.objects.active().prefetch_related("avoid_points"))
     forms = {
-        "slot": StartChoiceForm(post, starts=starts, initial={"start": _iso(request.GET.get("start"))}),
+        "slot": StartChoiceForm(
+            post, starts=starts, initial={"start": _iso(request.GET.get("start"))}
+        ),
         "client": ClientForm(post, initial=_initial_client(request, callback)),
         "decision": DecisionForm(post),
     }
@@ -461,14 +493,19 @@ def _place(request, forms, service, therapist, questions, callback) -> Appointme
         # the outcome stays the one the client was given.
         result = screening.screen(
             screening.rules_from_questions(questions),
-            [screening.Answer(r.get("code", ""), r.get("answer", ""), r.get("detail", "")) for r in rows],
+            [
+                screening.Answer(r.get("code", ""), r.get("answer", ""), r.get("detail", ""))
+                for r in rows
+            ],
         )
         if health is not None:
             result = dataclasses.replace(result, outcome=health.outcome)
         screened = services.Screened(
             result=result, answers=rows, version=health.questionnaire_version if health else ""
         )
-        consent = (health.consent_version, health.consented_at) if health else (CONSENT_VERSION, None)
+        consent = (
+            (health.consent_version, health.consented_at) if health else (CONSENT_VERSION, None)
+        )
     else:
         rows = forms["health"].answer_rows()
         result = screening.screen(
@@ -573,5 +610,7 @@ def block_time(request: HttpRequest) -> HttpResponse:
         off = form.save()
         messages.success(request, f"Blocked for {off.therapist}.")
         day = timezone.localtime(off.start).date()
-        return redirect(reverse("staff:day") + "?" + urlencode({"date": day.isoformat(), "who": "all"}))
+        return redirect(
+            reverse("staff:day") + "?" + urlencode({"date": day.isoformat(), "who": "all"})
+        )
     return _render(request, "admin/staff/block_time.html", "Block time", {"form": form})

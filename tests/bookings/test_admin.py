@@ -241,8 +241,8 @@ def test_appointments_cannot_be_deleted(owner, spa):
 # --- Health answers -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["therapist", "owner"])
-def test_health_answers_shown_to_permission_holders_and_logged(who, request, spa):
+@pytest.mark.parametrize("who", ["own_therapist", "owner"])
+def test_health_answers_shown_to_own_therapist_and_owner_and_logged(who, request, spa):
     client = request.getfixturevalue(who)
     if isinstance(client, tuple):
         client = client[0]
@@ -291,17 +291,22 @@ def test_health_answers_have_no_admin_of_their_own(owner):
     assert owner.get("/admin/bookings/healthanswers/").status_code == 404
 
 
-def test_callback_answers_follow_the_same_rule(therapist, front_desk, spa):
+def test_callback_answers_follow_the_same_rule(therapist, own_therapist, front_desk, spa):
     callback = CallbackRequest.objects.create(
-        name="Gil Caller", email="gil@example.com", phone="555", service=spa["service"]
+        name="Gil Caller",
+        email="gil@example.com",
+        phone="555",
+        service=spa["service"],
+        therapist=spa["ana"],
     )
     with_answers(callback)
     url = f"/admin/bookings/callbackrequest/{callback.pk}/change/"
 
     assert MARKER not in front_desk[0].get(url).text
+    assert MARKER not in therapist[0].get(url).text  # another therapist
     assert not HealthAccess.objects.exists()
-    assert MARKER in therapist[0].get(url).text
-    assert HealthAccess.objects.get().user == therapist[1]
+    assert MARKER in own_therapist[0].get(url).text
+    assert HealthAccess.objects.get().user == own_therapist[1]
 
 
 def test_pages_with_health_answers_are_never_cached(therapist, spa):
