@@ -55,7 +55,9 @@ def week_hours(monday: date) -> list[Hours]:
     rows = []
     for t in therapists:
         shifts = [(h.weekday, h.start, h.end) for h in t.hours.all()]
-        windows = subtract(weekly_windows(shifts, monday, monday + timedelta(days=6), tz), off[t.pk])
+        windows = subtract(
+            weekly_windows(shifts, monday, monday + timedelta(days=6), tz), off[t.pk]
+        )
         available = sum((w.end - w.start for w in windows), timedelta())
         rows.append(Hours(t, _hours(booked[t.pk]), _hours(available)))
     return rows

@@ -342,6 +342,8 @@ def new_token() -> str:
 
 class Status(models.TextChoices):
     REQUESTED = "requested", "Requested"
+    # Booked by staff; the client answers the health questions through their link.
+    AWAITING_ANSWERS = "awaiting-answers", "Awaiting answers"
     AWAITING_CLEARANCE = "awaiting-clearance", "Awaiting clearance"
     CONFIRMED = "confirmed", "Confirmed"
     ARRIVED = "arrived", "Arrived"
@@ -352,7 +354,13 @@ class Status(models.TextChoices):
 
 
 # Statuses whose appointment holds its time slot.
-HOLDING = [Status.REQUESTED, Status.AWAITING_CLEARANCE, Status.CONFIRMED, Status.ARRIVED]
+HOLDING = [
+    Status.REQUESTED,
+    Status.AWAITING_ANSWERS,
+    Status.AWAITING_CLEARANCE,
+    Status.CONFIRMED,
+    Status.ARRIVED,
+]
 
 # Who may move an appointment from one status to another.
 TRANSITIONS: dict[str, set[str]] = {
@@ -361,6 +369,13 @@ TRANSITIONS: dict[str, set[str]] = {
         Status.DECLINED,
         Status.CANCELLED,
         Status.AWAITING_CLEARANCE,
+    },
+    # The answers decide, as online: requested (reviewed), awaiting clearance, or declined.
+    Status.AWAITING_ANSWERS: {
+        Status.REQUESTED,
+        Status.AWAITING_CLEARANCE,
+        Status.DECLINED,
+        Status.CANCELLED,
     },
     Status.AWAITING_CLEARANCE: {Status.CONFIRMED, Status.DECLINED, Status.CANCELLED},
     Status.CONFIRMED: {Status.CANCELLED, Status.ARRIVED, Status.COMPLETED, Status.NO_SHOW},

@@ -110,7 +110,7 @@ def place_booking(
     therapist_id: int | None,
     start: datetime,
     client: ClientDetails,
-    screened: Screened,
+    screened: Screened | None,
     consent_version: str,
     consented_at: datetime | None = None,
     referral: list[str] | tuple[str, str] | None = None,
@@ -127,16 +127,22 @@ def place_booking(
     desk): they are stamped on the history and as the one who took the answers,
     and no minimum notice applies. Only they may book a declined screening, after
     talking to the client, with their decision in `override`; it then waits for a
-    therapist's review.
+    therapist's review. Staff may also book without answers (`screened=None`):
+    the time is held as "awaiting answers" and the client answers through their
+    link (answer_questions()).
     """
-    if screened.result.outcome == Outcome.DECLINE and not (by and override.strip()):
+    if screened is None and by is None:
+        raise ValueError("Only staff book before the health questions are answered.")
+    outcome = screened.result.outcome if screened else Outcome.CLEAR
+    if outcome == Outcome.DECLINE and not (by and override.strip()):
         raise ValueError("A declined screening books nothing; use request_callback().")
     now = now or timezone.now()
     rules = staff_rules() if by else None
-    outcome = screened.result.outcome
     status, screening, flagged = _status_for(
         Outcome.REVIEW if outcome == Outcome.DECLINE else outcome
     )
+    if screened is None:
+        status = Status.AWAITING_ANSWERS
     try:
         with transaction.atomic():
             appointment = None
@@ -153,14 +159,8 @@ def place_booking(
                         client_email=client.email,
                         client_phone=client.phone,
                         client_notes=client.notes,
-                        avoid_areas="; ".join(screened.result.avoid_areas),
-                        client_guidance=(
-                            "\n".join(screened.result.guidance)
-                            if screened.result.outcome == Outcome.CLEARANCE
-                            else ""
-                        ),
-                        consent_at=now,
-                        consent_version=consent_version,
+                        consent_at=now if screened else None,
+                        consent_version=consent_version if screened else "",
                         referral_kind=referral[0] if referral else "",
                         referral_slug=referral[1] if referral else "",
                     )
@@ -169,20 +169,14 @@ def place_booking(
                     break
             if appointment is None:
                 raise SlotTaken()
-            appointment.avoid_points.set(
-                Point.objects.filter(code__in=screened.result.avoid_points)
-            )
-            HealthAnswers.objects.create(
-                appointment=appointment,
-                questionnaire_version=screened.version,
-                answers=screened.answers,
-                outcome=screened.result.outcome,
-                consent_version=consent_version,
-                consented_at=consented_at or now,
-                taken_by=by,
-            )
+            if screened is not None:
+                _store_answers(
+                    appointment, screened, consent_version, consented_at or now, taken_by=by
+                )
             note = "Booked online"
-            if by:
+            if by and screened is None:
+                note = f"Booked by {_staff_name(by)}; the health questions were sent to the client"
+            elif by:
                 note = f"Booked by {_staff_name(by)}, answers taken by phone"
                 if override.strip():
                     note += f"; booked after a call: {override.strip()}"
@@ -200,10 +194,97 @@ def place_booking(
     return appointment
 
 
+def _store_answers(
+    appointment: Appointment,
+    screened: Screened,
+    consent_version: str,
+    consented_at: datetime,
+    *,
+    taken_by=None,
+) -> None:
+    """The answers and what follows from them, on a new or just-answered appointment."""
+    result = screened.result
+    appointment.avoid_areas = "; ".join(result.avoid_areas)
+    appointment.client_guidance = (
+        "\n".join(result.guidance) if result.outcome == Outcome.CLEARANCE else ""
+    )
+    appointment.consent_at, appointment.consent_version = consented_at, consent_version
+    appointment.save(
+        update_fields=["avoid_areas", "client_guidance", "consent_at", "consent_version"]
+    )
+    appointment.avoid_points.set(Point.objects.filter(code__in=result.avoid_points))
+    HealthAnswers.objects.create(
+        appointment=appointment,
+        questionnaire_version=screened.version,
+        answers=screened.answers,
+        outcome=result.outcome,
+        consent_version=consent_version,
+        consented_at=consented_at,
+        taken_by=taken_by,
+    )
+
+
+@sensitive_variables()
+def answer_questions(
+    appointment: Appointment,
+    *,
+    screened: Screened,
+    consent_version: str,
+    consented_at: datetime | None = None,
+) -> Appointment | CallbackRequest:
+    """The client answers the questions for a booking staff made; the outcomes apply as online.
+
+    Review and clearance flag or hold the booking as they would have online. A
+    "decline" answer frees the time and becomes a call-back request carrying
+    the answers, as the online flow does. Returns the appointment, or the
+    call-back in that last case. ChangeNotAllowed once answered.
+    """
+    consented_at = consented_at or timezone.now()
+    with transaction.atomic():
+        current = (
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("service", "therapist")
+            .get(pk=appointment.pk)
+        )
+        if current.status != Status.AWAITING_ANSWERS:
+            raise ChangeNotAllowed()
+        outcome = screened.result.outcome
+        if outcome == Outcome.DECLINE:
+            current.transition(
+                Status.DECLINED,
+                reason="The answers need a call before booking",
+                cancelled_by="",
+            )
+            callback = request_callback(
+                service=current.service,
+                therapist_id=current.therapist_id,
+                preferred_start=current.start,
+                client=ClientDetails(
+                    current.client_name, current.client_email, current.client_phone
+                ),
+                screened=screened,
+                consent_version=consent_version,
+                consented_at=consented_at,
+            )
+            transaction.on_commit(lambda: _announce(current, "declined"))
+            return callback
+        _store_answers(current, screened, consent_version, consented_at)
+        status, screening, flagged = _status_for(outcome)
+        current.screening, current.flagged = screening, flagged
+        # The reminder to answer is spent; the visit's own reminder is still to come.
+        current.reminder_sent_at = None
+        current.save(update_fields=["screening", "flagged", "reminder_sent_at"])
+        current.transition(status, reason="Health questions answered by the client")
+        transaction.on_commit(lambda: _announce_new(current))
+    return current
+
+
 def _announce_new(appointment: Appointment) -> None:
     from bookings import notifications
 
-    notifications.notify(appointment, appointment.status)
+    # Awaiting answers: the "requested" email, which then carries the link to the questions.
+    kind = appointment.status
+    notifications.notify(appointment, "requested" if kind == Status.AWAITING_ANSWERS else kind)
     notifications.notify_staff(appointment)
 
 

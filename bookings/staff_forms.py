@@ -79,6 +79,19 @@ def phone_health_form(data, *, questions, initial=None) -> HealthForm:
     return form
 
 
+class QuestionsForm(forms.Form):
+    how = forms.ChoiceField(
+        label="The health questions",
+        choices=[
+            ("phone", "Ask them on the phone now"),
+            ("link", "Email the client a link to answer them before the visit"),
+        ],
+        initial="phone",
+        required=False,  # on the phone, unless the link is chosen
+        widget=forms.RadioSelect,
+    )
+
+
 class DecisionForm(forms.Form):
     decision = forms.CharField(
         label="Your decision after talking to the client",

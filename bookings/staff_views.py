@@ -46,6 +46,7 @@ from bookings.staff_forms import (
     CancelForm,
     ClientForm,
     DecisionForm,
+    QuestionsForm,
     SlotChoiceForm,
     StartChoiceForm,
     TimeOffForm,
@@ -458,8 +459,13 @@ def book(request: HttpRequest) -> HttpResponse:
         "decision": DecisionForm(post),
     }
     if callback is None:
+        forms["how"] = QuestionsForm(post)
         forms["health"] = phone_health_form(post, questions=questions)
-    if post is not None and service and all(f.is_valid() for f in forms.values()):
+    by_link = (
+        forms.get("how") and forms["how"].is_valid() and forms["how"].cleaned_data["how"] == "link"
+    )
+    needed = [f for name, f in forms.items() if not (by_link and name == "health")]
+    if post is not None and service and all(f.is_valid() for f in needed):
         placed = _place(request, forms, service, therapist, questions, callback)
         if placed is not None:
             messages.success(request, f"Booked {placed.client_name}. The client has been emailed.")
@@ -486,7 +492,10 @@ def book(request: HttpRequest) -> HttpResponse:
 def _place(request, forms, service, therapist, questions, callback) -> Appointment | None:
     """Screen and place the booking; None (with the form's error) when it cannot be."""
     decision = forms["decision"].cleaned_data["decision"]
-    if callback is not None:
+    screened, consent = None, ("", None)
+    if forms.get("how") and forms["how"].cleaned_data["how"] == "link":
+        pass  # held as "awaiting answers"; the client answers through their link
+    elif callback is not None:
         health = getattr(callback, "health", None)
         rows = [r for r in (health.answers if health else []) if isinstance(r, dict)]
         # The points and areas to avoid follow from the stored answers, as online;
@@ -518,7 +527,8 @@ def _place(request, forms, service, therapist, questions, callback) -> Appointme
             result=result, answers=rows, version=screening.questionnaire_version(questions)
         )
         consent = (CONSENT_VERSION, timezone.now())
-    if screened.result.outcome == Outcome.DECLINE and not decision:
+    declined = screened is not None and screened.result.outcome == Outcome.DECLINE
+    if declined and not decision:
         forms["decision"].add_error(
             "decision",
             "These answers stop online booking. Book only after talking to the client, "
@@ -536,7 +546,7 @@ def _place(request, forms, service, therapist, questions, callback) -> Appointme
                 consent_version=consent[0],
                 consented_at=consent[1],
                 by=request.user,
-                override=decision if screened.result.outcome == Outcome.DECLINE else "",
+                override=decision if declined else "",
             )
             if callback is not None:
                 callback.appointment, callback.handled, callback.handled_by = (

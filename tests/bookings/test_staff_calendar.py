@@ -647,3 +647,84 @@ def test_block_time_from_the_calendar(front_desk, spa):
     off = TimeOff.objects.get()
     assert off.start == local(day, 13) and off.therapist == spa["ana"]
     assert "Dentist" in client.get(response["Location"]).text
+
+
+# --- Questions sent to the client by link --------------------------------------------------
+
+
+def book_by_link(client, spa, start, django_capture_on_commit_callbacks) -> Appointment:
+    data = {k: v for k, v in phone_booking(start).items() if not k.startswith("h-")}
+    data["how"] = "link"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(BOOK + slot_query(spa, start.date()), data)
+    assert response.status_code == 302
+    return Appointment.objects.get()
+
+
+def test_booking_by_link_holds_the_time_and_emails_the_questions(
+    front_desk, spa, questions, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    appointment = book_by_link(
+        front_desk[0], spa, local(in_days(3), 10), django_capture_on_commit_callbacks
+    )
+    assert appointment.status == Status.AWAITING_ANSWERS and appointment.holds_slot
+    assert not HealthAnswers.objects.exists()
+    assert "sent to the client" in appointment.events.get().note
+    body = next(m.body for m in mail.outbox if m.to == ["caller@example.com"])
+    assert f"/bookings/{appointment.token}/health/" in body
+
+
+def test_the_client_answers_through_the_link_and_the_outcomes_apply(
+    front_desk, anonymous, spa, questions, django_capture_on_commit_callbacks
+):
+    appointment = book_by_link(
+        front_desk[0], spa, local(in_days(3), 10), django_capture_on_commit_callbacks
+    )
+    url = f"/bookings/{appointment.token}/health/"
+    page = anonymous.get(url)
+    assert page.status_code == 200 and "Are you or might you be pregnant?" in page.text
+    # Bad input: the form comes back with every answer kept, nothing stored.
+    partial = {k: v for k, v in answers(pregnant="yes").items() if k != "q_fever"}
+    again = anonymous.post(url, partial)
+    assert again.status_code == 200 and "Please answer yes or no." in again.text
+    assert not HealthAnswers.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = anonymous.post(url, answers(pregnant="yes"))
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.status == Status.REQUESTED and appointment.flagged
+    assert list(appointment.avoid_points.values_list("code", flat=True)) == ["LI4"]
+    health = appointment.health
+    assert health.taken_by is None and health.consent_version
+    assert appointment.events.last().by_client
+    # Once answered, the link leads back to the booking.
+    assert anonymous.get(url)["Location"] == appointment.get_absolute_url()
+
+
+def test_a_decline_answer_frees_the_time_and_asks_for_a_call(
+    front_desk, anonymous, spa, questions, django_capture_on_commit_callbacks
+):
+    appointment = book_by_link(
+        front_desk[0], spa, local(in_days(3), 10), django_capture_on_commit_callbacks
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = anonymous.post(f"/bookings/{appointment.token}/health/", answers(fever="yes"))
+    assert response["Location"] == "/book/call-back/"
+    appointment.refresh_from_db()
+    assert appointment.status == Status.DECLINED and not appointment.holds_slot
+    callback = CallbackRequest.objects.get()
+    assert callback.health.outcome == "decline" and callback.therapist == spa["ana"]
+
+
+def test_a_reminder_with_the_link_48_hours_before(spa, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    soon = book(spa, timezone.now() + timedelta(hours=40), status=Status.AWAITING_ANSWERS)
+    book(spa, timezone.now() + timedelta(hours=40), who="ben", status=Status.CONFIRMED)
+    mail.outbox.clear()
+    call_command("send_reminders", stdout=None)
+    assert [m.to for m in mail.outbox] == [["casey@example.com"]]
+    assert f"/bookings/{soon.token}/health/" in mail.outbox[0].body
+    soon.refresh_from_db()
+    assert soon.reminder_sent_at is not None

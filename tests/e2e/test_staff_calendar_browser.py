@@ -203,3 +203,46 @@ def test_a_therapist_sees_their_day_and_nobody_elses_answers(page, live_server, 
     assert exported["health_answers_included"] is False
     assert "avoid_areas" not in exported["appointments"][0]
     assert HealthAccess.objects.filter(user__username="demo-lena").count() == 1
+
+
+def test_front_desk_sends_the_questions_and_the_client_answers_through_the_link(
+    page, live_server, demo_staff
+):
+    service = Service.objects.get(slug="back-neck-shoulder-massage")
+    day, (first, _) = shared_day(service)
+    log_in(page, live_server.url, "demo-frontdesk")
+    page.goto(
+        f"{live_server.url}/admin/calendar/book/?service={service.pk}&therapist={first.pk}"
+        f"&day={day.isoformat()}"
+    )
+    page.locator(".times input[type=radio]").first.check()
+    page.get_by_label("Client's name").fill("Link Client")
+    page.get_by_label("Email:", exact=True).fill("link@example.com")
+    page.get_by_label("Phone:", exact=True).fill("(555) 010-5566")
+    page.get_by_label("Email the client a link to answer them before the visit").check()
+    page.get_by_role("button", name="Book and email the client").click()
+    expect(page.get_by_text("Awaiting answers").first).to_be_visible()
+    appointment = Appointment.objects.get(client_email="link@example.com")
+    assert appointment.status == "awaiting-answers"
+
+    # The client, in their own browser, follows the emailed link.
+    message = next(m for m in mail.outbox if m.to == ["link@example.com"])
+    link = re.search(r"https?://\S+/bookings/[\w-]+/health/", message.body).group(0)
+    client_page = page.context.browser.new_page()
+    client_page.goto(link.replace(re.match(r"https?://[^/]+", link).group(0), live_server.url))
+    expect(client_page.get_by_role("heading", name=re.compile("health questions"))).to_be_visible()
+    for radio in client_page.locator("input[type=radio][value=no]").all():
+        radio.check()
+    for group in client_page.locator("fieldset.question").all():
+        options = group.locator("input[type=radio]")
+        if options.count() and not group.locator("input[type=radio]:checked").count():
+            options.first.check()
+    client_page.locator("#id_q_pregnancy_1").check()
+    client_page.get_by_label(re.compile("I agree that the spa may keep these answers")).check()
+    assert serious_violations(client_page) == []
+    client_page.get_by_role("button", name="Send my answers").click()
+    expect(client_page.get_by_text("Your answers are in")).to_be_visible()
+    appointment.refresh_from_db()
+    assert appointment.status == "requested" and appointment.flagged
+    assert appointment.health.taken_by is None
+    assert appointment.avoid_points.exists()
