@@ -12,10 +12,9 @@ same client twice: only the run whose UPDATE changed the row sends.
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Q
 from django.tasks import TaskResultStatus
 from django.utils import timezone
-
-from django.db.models import Q
 
 from bookings.models import Appointment, Status
 
