@@ -17,9 +17,9 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 
 from bookings.models import Appointment, Status
+from bookings.notifications import send_appointment_email
 
 ANSWERS_HOURS = 48
-from bookings.notifications import send_appointment_email
 
 
 class Command(BaseCommand):
