@@ -208,10 +208,7 @@ def _store_answers(
     appointment.client_guidance = (
         "\n".join(result.guidance) if result.outcome == Outcome.CLEARANCE else ""
     )
-    appointment.consent_at, appointment.consent_version = consented_at, consent_version
-    appointment.save(
-        update_fields=["avoid_areas", "client_guidance", "consent_at", "consent_version"]
-    )
+    appointment.save(update_fields=["avoid_areas", "client_guidance"])
     appointment.avoid_points.set(Point.objects.filter(code__in=result.avoid_points))
     HealthAnswers.objects.create(
         appointment=appointment,
@@ -271,9 +268,18 @@ def answer_questions(
         _store_answers(current, screened, consent_version, consented_at)
         status, screening, flagged = _status_for(outcome)
         current.screening, current.flagged = screening, flagged
+        current.consent_at, current.consent_version = consented_at, consent_version
         # The reminder to answer is spent; the visit's own reminder is still to come.
         current.reminder_sent_at = None
-        current.save(update_fields=["screening", "flagged", "reminder_sent_at"])
+        current.save(
+            update_fields=[
+                "screening",
+                "flagged",
+                "consent_at",
+                "consent_version",
+                "reminder_sent_at",
+            ]
+        )
         current.transition(status, reason="Health questions answered by the client")
         transaction.on_commit(lambda: _announce_new(current))
     return current

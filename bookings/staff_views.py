@@ -174,6 +174,8 @@ def _grid_page(request, columns, *, title: str, context: dict, show_cancelled: b
             "grid": grid,
             "therapists": _therapists() if context["view"] == "week" else None,
             "can_change": request.user.has_perm(CHANGE),
+            # The one-click "Arrived" and "Completed" belong to today's blocks.
+            "today_iso": timezone.localdate().isoformat(),
             "can_block": request.user.has_perm("bookings.add_timeoff"),
             "statuses": [
                 (s, s.label)

@@ -728,3 +728,26 @@ def test_a_reminder_with_the_link_48_hours_before(spa, django_capture_on_commit_
     assert f"/bookings/{soon.token}/health/" in mail.outbox[0].body
     soon.refresh_from_db()
     assert soon.reminder_sent_at is not None
+
+
+# --- The staff home ------------------------------------------------------------------------
+
+
+def test_the_staff_home_shows_the_day_the_queues_and_the_weeks_hours(owner, spa):
+    today = timezone.localdate()
+    book(spa, local(today, 10), status=Status.ARRIVED)
+    book(spa, local(in_days(2), 10), flagged=True, name="Flag Client")
+    CallbackRequest.objects.create(name="Gil", email="gil@example.com", phone="555")
+    response = owner.get("/admin/")
+    text = response.text
+    assert "Open the calendar" in text
+    assert re.search(r'<span class="big">1</span> booked · 1 arrived', text)
+    assert re.search(r'<span class="big">1</span> flagged of 1 undecided', text)
+    assert re.search(r'<span class="big">1</span> to call', text)
+    # Ana works 8 hours a day, 7 days a week; one hour of it is booked this week.
+    week = {row.therapist.slug: row for row in response.context["week"]}
+    assert week["ana"].available == 56.0 and week["ana"].booked >= 1.0
+
+
+def test_the_staff_home_has_no_dashboard_for_the_content_editor(content_editor):
+    assert "Open the calendar" not in content_editor.get("/admin/").text
