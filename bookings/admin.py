@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from itertools import groupby
-from operator import attrgetter
+from datetime import datetime, timedelta
 
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation, helpers
@@ -547,81 +545,13 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/bookings/appointment/insights.html", context)
 
     def today_view(self, request: HttpRequest) -> HttpResponse:
+        """The old "Today's schedule" address: the day is on the staff calendar now."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        day = timezone.localdate()
+        query = {"who": "all"}
         if raw := request.GET.get("date"):
-            parsed = _parse_day(raw)
-            if parsed is None:
-                messages.error(request, f"“{raw[:40]}” is not a date like 2026-03-14.")
-            else:
-                day = parsed
-        zone = timezone.get_default_timezone()
-        begins = datetime.combine(day, time.min, tzinfo=zone)
-        ends = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
-        appointments = (
-            Appointment.objects.holding()
-            .filter(start__gte=begins, start__lt=ends)
-            .select_related("service", "therapist")
-            .order_by("therapist__display_name", "therapist_id", "start")
-        )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"Schedule for {day:%A} {day.day} {day:%B %Y}",
-            "day": day,
-            "previous_day": day - timedelta(days=1),
-            "next_day": day + timedelta(days=1),
-            "is_today": day == timezone.localdate(),
-            "schedule": [
-                (therapist, list(rows))
-                for therapist, rows in groupby(appointments, key=attrgetter("therapist"))
-            ],
-        }
-        return TemplateResponse(request, "admin/bookings/appointment/today.html", context)
-
-
-def _parse_day(raw: str) -> date | None:
-    try:
-        day = date.fromisoformat(raw.strip())
-    except ValueError:
-        return None
-    # Keeps the neighbouring days and the time-zone arithmetic in range.
-    return day if 1900 <= day.year <= 2999 else None
-
-
-@admin.register(HealthAccess)
-class HealthAccessAdmin(admin.ModelAdmin):
-    """The owner's read-only log of who opened which client's health answers."""
-
-    list_display = ["at_local", "user", "record"]
-    list_filter = ["user"]
-    date_hierarchy = "at"
-    list_select_related = ["user", "answers"]
-    fields = ["at_local", "user", "record"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    @admin.display(description="When", ordering="at")
-    def at_local(self, obj: HealthAccess) -> str:
-        return _local(obj.at)
-
-    @admin.display(description="Whose answers")
-    def record(self, obj: HealthAccess) -> str:
-        answers = obj.answers
-        if answers.appointment_id:
-            url = reverse("admin:bookings_appointment_change", args=[answers.appointment_id])
-            return format_html('<a href="{}">Appointment {}</a>', url, answers.appointment_id)
-        url = reverse("admin:bookings_callbackrequest_change", args=[answers.callback_id])
-        return format_html('<a href="{}">Call-back {}</a>', url, answers.callback_id)
+            query["date"] = raw[:40]
+        return HttpResponseRedirect(f"{reverse('staff:day')}?{urlencode(query)}")
 
 
 # --- Call-backs -----------------------------------------------------------------------
