@@ -554,6 +554,40 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
         return HttpResponseRedirect(f"{reverse('staff:day')}?{urlencode(query)}")
 
 
+@admin.register(HealthAccess)
+class HealthAccessAdmin(admin.ModelAdmin):
+    """The owner's read-only log of who opened which client's health answers."""
+
+    list_display = ["at_local", "user", "record"]
+    list_filter = ["user"]
+    date_hierarchy = "at"
+    list_select_related = ["user", "answers"]
+    fields = ["at_local", "user", "record"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description="When", ordering="at")
+    def at_local(self, obj: HealthAccess) -> str:
+        return _local(obj.at)
+
+    @admin.display(description="Whose answers")
+    def record(self, obj: HealthAccess) -> str:
+        answers = obj.answers
+        if answers.appointment_id:
+            url = reverse("admin:bookings_appointment_change", args=[answers.appointment_id])
+            return format_html('<a href="{}">Appointment {}</a>', url, answers.appointment_id)
+        url = reverse("admin:bookings_callbackrequest_change", args=[answers.callback_id])
+        return format_html('<a href="{}">Call-back {}</a>', url, answers.callback_id)
+
+
 # --- Call-backs -----------------------------------------------------------------------
 
 

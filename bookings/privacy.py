@@ -130,6 +130,7 @@ def _callback(c: CallbackRequest) -> dict:
         "preferred_start": _iso(c.preferred_start),
         "requested_at": _iso(c.created),
         "handled": c.handled,
+        "calls": [{"at": _iso(n.at), "outcome": n.outcome, "note": n.note} for n in c.calls.all()],
     }
 
 
@@ -142,7 +143,7 @@ def export(emails: Iterable[str], *, user, include_health: bool) -> dict:
     """
     emails = sorted(normalised(emails))
     appointments = list(appointments_of(emails).prefetch_related("avoid_points", "events"))
-    callbacks = list(callbacks_of(emails))
+    callbacks = list(callbacks_of(emails).prefetch_related("calls"))
     health = {}
     if include_health:
         for answers in HealthAnswers.objects.filter(

@@ -751,3 +751,16 @@ def test_the_staff_home_shows_the_day_the_queues_and_the_weeks_hours(owner, spa)
 
 def test_the_staff_home_has_no_dashboard_for_the_content_editor(content_editor):
     assert "Open the calendar" not in content_editor.get("/admin/").text
+
+
+def test_call_notes_go_with_the_clients_data(owner, front_desk, spa):
+    from bookings import privacy
+
+    callback = declined_callback(spa)
+    front_desk[0].post(
+        f"/admin/calendar/call-back/{callback.pk}/", {"outcome": "talked", "note": "Calls back Fri"}
+    )
+    data = privacy.export(["gil@example.com"], user=front_desk[1], include_health=False)
+    assert data["callback_requests"][0]["calls"][0]["note"] == "Calls back Fri"
+    privacy.erase(["gil@example.com"], by=front_desk[1])
+    assert CallNote.objects.get().note == ""
