@@ -38,6 +38,7 @@ class Item:
     appointment: Appointment | None = None
     start: datetime | None = None  # a free cell's start
     icons: list[tuple[str, str]] = field(default_factory=list)  # (symbol, meaning)
+    therapist_id: int | None = None  # a free cell's therapist, for drag-to-move
     id: str = ""
 
     @property
@@ -203,6 +204,7 @@ def _column_items(index, column, loaded, first, last, step, user, now, tz) -> li
                         "free",
                         column.therapist.slug,
                         start=start,
+                        therapist_id=column.therapist.pk,
                     )
                 )
             m += step

@@ -335,7 +335,12 @@ def appointment_move(request: HttpRequest, pk: int) -> HttpResponse:
     if choice.is_bound and choice.is_valid():
         service, therapist, day = (choice.cleaned_data[k] for k in ("service", "therapist", "day"))
     starts = _free_starts(service, therapist, day, exclude=appointment.pk)
-    form = StartChoiceForm(request.POST if request.method == "POST" else None, starts=starts)
+    form = StartChoiceForm(
+        request.POST if request.method == "POST" else None,
+        starts=starts,
+        # A block dropped on a free time (staff-calendar.js) arrives with that time chosen.
+        initial={"start": _iso(request.GET.get("start"))},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.reschedule(

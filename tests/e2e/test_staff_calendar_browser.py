@@ -5,6 +5,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
@@ -146,6 +147,11 @@ def book_with_answers(therapist: Therapist, start: datetime, name: str, **yes) -
     )
 
 
+def working_start_on(therapist: Therapist, day) -> datetime:
+    shift = therapist.hours.filter(weekday=day.weekday()).order_by("start").first()
+    return datetime.combine(day, shift.start, tzinfo=timezone.get_default_timezone())
+
+
 def working_start(therapist: Therapist) -> datetime:
     day = timezone.localdate() + timedelta(days=1)
     while not therapist.hours.filter(weekday=day.weekday()).exists():
@@ -246,3 +252,32 @@ def test_front_desk_sends_the_questions_and_the_client_answers_through_the_link(
     assert appointment.status == "requested" and appointment.flagged
     assert appointment.health.taken_by is None
     assert appointment.avoid_points.exists()
+
+
+def test_drag_a_booking_onto_another_therapists_free_time(page, live_server, demo_staff):
+    service = Service.objects.get(slug="back-neck-shoulder-massage")
+    day, (first, second) = shared_day(service)
+    appointment = services.place_booking(
+        service=service,
+        therapist_id=first.pk,
+        start=working_start_on(first, day),
+        client=services.ClientDetails("Drag Client", "drag@example.com", "555 010 1234"),
+        screened=None,
+        consent_version="",
+        by=get_user_model().objects.get(username="demo-frontdesk"),
+    )
+    log_in(page, live_server.url, "demo-frontdesk")
+    page.goto(f"{live_server.url}/admin/calendar/?date={day.isoformat()}")
+    page.set_viewport_size({"width": 1280, "height": 1600})  # the drop target in sight
+    target = page.locator(f'a.cal-free[data-therapist="{second.pk}"]').first
+    chosen = target.get_attribute("data-start")
+    page.locator("article.cal-block", has_text="Drag Client").drag_to(
+        target, source_position={"x": 20, "y": 5}
+    )
+    expect(page.get_by_role("heading", name=re.compile("Move Drag Client"))).to_be_visible()
+    expect(page.locator(".times input:checked")).to_have_count(1)
+    page.get_by_role("button", name="Move the booking and email the client").click()
+    expect(page.get_by_text("Moved.")).to_be_visible()
+    appointment.refresh_from_db()
+    assert appointment.therapist == second
+    assert appointment.start == datetime.fromisoformat(chosen)
