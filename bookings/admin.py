@@ -2,17 +2,16 @@
 
 Statuses change only through the actions below, which call
 Appointment.transition() row by row. Health answers are never registered on
-their own: they appear inside an appointment or call-back page, only for
-holders of `bookings.view_health_answers`, and every showing is logged.
+their own: they appear inside an appointment or call-back page, only for the
+client's own therapist and the owner (bookings/access.py), and every showing
+is logged; the owner reads that log under "Health answer openings".
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from itertools import groupby
-from operator import attrgetter
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -29,7 +28,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
-from bookings import insights, privacy
+from bookings import access, insights, privacy
 from bookings.models import (
     HOLDING,
     Appointment,
@@ -50,7 +49,6 @@ from points.models import Caution
 
 logger = logging.getLogger(__name__)
 
-HEALTH_PERMISSION = "bookings.view_health_answers"
 # Actions that also make sense on one appointment's own page.
 BOTH_PAGES = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 
@@ -69,8 +67,9 @@ class HealthAnswersMixin:
     nothing on the page says what the client answered.
     """
 
-    def can_read_health(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(HEALTH_PERMISSION)
+    def can_read_health(self, request: HttpRequest, obj=None) -> bool:
+        # By relationship: a therapist reads their own clients' answers, the owner all.
+        return access.can_read_health(request.user, obj)
 
     @staticmethod
     def health_of(obj) -> HealthAnswers | None:
@@ -79,7 +78,7 @@ class HealthAnswersMixin:
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if self.can_read_health(request):
+        if self.can_read_health(request, obj):
             fields.append("health_answers")
         return fields
 
@@ -88,7 +87,7 @@ class HealthAnswersMixin:
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
-        if self.can_read_health(request) and self.health_of(obj):
+        if self.can_read_health(request, obj) and self.health_of(obj):
             position = self.health_fieldset_position
             fieldsets.insert(
                 len(fieldsets) if position is None else position,
@@ -104,7 +103,7 @@ class HealthAnswersMixin:
         return fieldsets
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        health = self.health_of(obj) if self.can_read_health(request) else None
+        health = self.health_of(obj) if self.can_read_health(request, obj) else None
         if health is not None:
             HealthAccess.objects.create(answers=health, user=request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -161,7 +160,7 @@ COMPLETE = StatusChange(Status.COMPLETED, "marked completed", only_after_start=T
 NO_SHOW = StatusChange(Status.NO_SHOW, "marked no-show", only_after_start=True)
 
 
-def _change_status(pk: int, change: StatusChange, user) -> Appointment:
+def _change_status(pk: int, change: StatusChange, user, *, reason: str = "") -> Appointment:
     """Apply one change under a row lock; TransitionError when it is not allowed."""
     with transaction.atomic():
         # of=("self",): lock the appointment only, not its therapist and service rows.
@@ -175,6 +174,7 @@ def _change_status(pk: int, change: StatusChange, user) -> Appointment:
         appointment.transition(
             change.to,
             by=user,
+            reason=reason,
             cancelled_by=Appointment.CancelledBy.SPA if change.to == Status.CANCELLED else "",
         )
     return appointment
@@ -317,10 +317,35 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
         ),
     ]
 
-    # Appointments are placed through the booking flow (which checks the slot
-    # under a lock) and are never deleted: their history is the record.
+    # Appointments are placed through the booking flow or the staff calendar
+    # (which check the slot under a lock) and are never deleted: their history is the record.
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    # --- What is derived from the health answers: by relationship (bookings/access.py) ---
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.can_read_health(request, obj):
+            return fieldsets
+        hidden = set(access.DERIVED_FIELDS)
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]})
+            for name, opts in fieldsets
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.can_read_health(request, obj):
+            # Operational state stays visible to the desk, but only those who read
+            # the answers may change what follows from them.
+            fields += ["flagged", "client_guidance"]
+        return fields
+
+    def lookup_allowed(self, lookup: str, value, request: HttpRequest) -> bool:
+        if access.is_private_lookup(lookup) and not access.reads_all_health(request.user):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -425,7 +450,7 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
         return all(
             request.user.has_perm(perm)
             for perm in (
-                HEALTH_PERMISSION,
+                access.ALL_HEALTH_PERMISSION,
                 "bookings.change_appointment",
                 "bookings.change_callbackrequest",
             )
@@ -435,7 +460,7 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
     def export_client_data(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
         emails = set(queryset.values_list("client_email", flat=True))
         data = privacy.export(
-            emails, user=request.user, include_health=self.can_read_health(request)
+            emails, user=request.user, include_health=access.reads_all_health(request.user)
         )
         response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
         stamp = f"{timezone.localtime():%Y%m%d-%H%M}"
@@ -523,47 +548,47 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/bookings/appointment/insights.html", context)
 
     def today_view(self, request: HttpRequest) -> HttpResponse:
+        """The old "Today's schedule" address: the day is on the staff calendar now."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        day = timezone.localdate()
+        query = {"who": "all"}
         if raw := request.GET.get("date"):
-            parsed = _parse_day(raw)
-            if parsed is None:
-                messages.error(request, f"“{raw[:40]}” is not a date like 2026-03-14.")
-            else:
-                day = parsed
-        zone = timezone.get_default_timezone()
-        begins = datetime.combine(day, time.min, tzinfo=zone)
-        ends = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
-        appointments = (
-            Appointment.objects.holding()
-            .filter(start__gte=begins, start__lt=ends)
-            .select_related("service", "therapist")
-            .order_by("therapist__display_name", "therapist_id", "start")
-        )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": f"Schedule for {day:%A} {day.day} {day:%B %Y}",
-            "day": day,
-            "previous_day": day - timedelta(days=1),
-            "next_day": day + timedelta(days=1),
-            "is_today": day == timezone.localdate(),
-            "schedule": [
-                (therapist, list(rows))
-                for therapist, rows in groupby(appointments, key=attrgetter("therapist"))
-            ],
-        }
-        return TemplateResponse(request, "admin/bookings/appointment/today.html", context)
+            query["date"] = raw[:40]
+        return HttpResponseRedirect(f"{reverse('staff:day')}?{urlencode(query)}")
 
 
-def _parse_day(raw: str) -> date | None:
-    try:
-        day = date.fromisoformat(raw.strip())
-    except ValueError:
-        return None
-    # Keeps the neighbouring days and the time-zone arithmetic in range.
-    return day if 1900 <= day.year <= 2999 else None
+@admin.register(HealthAccess)
+class HealthAccessAdmin(admin.ModelAdmin):
+    """The owner's read-only log of who opened which client's health answers."""
+
+    list_display = ["at_local", "user", "record"]
+    list_filter = ["user"]
+    date_hierarchy = "at"
+    list_select_related = ["user", "answers"]
+    fields = ["at_local", "user", "record"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.display(description="When", ordering="at")
+    def at_local(self, obj: HealthAccess) -> str:
+        return _local(obj.at)
+
+    @admin.display(description="Whose answers")
+    def record(self, obj: HealthAccess) -> str:
+        answers = obj.answers
+        if answers.appointment_id:
+            url = reverse("admin:bookings_appointment_change", args=[answers.appointment_id])
+            return format_html('<a href="{}">Appointment {}</a>', url, answers.appointment_id)
+        url = reverse("admin:bookings_callbackrequest_change", args=[answers.callback_id])
+        return format_html('<a href="{}">Call-back {}</a>', url, answers.callback_id)
 
 
 # --- Call-backs -----------------------------------------------------------------------
@@ -595,12 +620,22 @@ class CallbackRequestAdmin(HealthAnswersMixin, admin.ModelAdmin):
         "preferred",
         "created",
         "handled_by",
+        "call_page",
     ]
     fieldsets = [
         ("Client", {"fields": ["name", ("phone", "email"), "notes"]}),
         ("What they wanted", {"fields": ["service", "therapist", "preferred", "created"]}),
-        ("Handling", {"fields": ["handled", "handled_by"]}),
+        ("Handling", {"fields": ["call_page", "handled", "handled_by"]}),
     ]
+
+    @admin.display(description="Calls")
+    def call_page(self, obj: CallbackRequest) -> str:
+        # Calls are noted, and bookings made, on the staff calendar's call-back page.
+        url = reverse("staff:callback", args=[obj.pk])
+        calls = obj.calls.count()
+        return format_html(
+            '{} noted. <a class="button" href="{}">Note a call, or book now</a>', calls, url
+        )
 
     # Call-backs come from the booking flow, when the answers stop online booking.
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -13,7 +13,8 @@ from django.core import signing
 from bookings.models import Question, Service, Therapist
 from points.forms import SlugChoiceField
 
-CONSENT_VERSION = "2026-11"
+# Bumped whenever the consent wording changes: each answer keeps the version agreed to.
+CONSENT_VERSION = "2026-12"
 ANY = "any"
 
 
@@ -232,8 +233,8 @@ class HealthForm(forms.Form):
         self.fields["health_consent"] = forms.BooleanField(
             label=(
                 "I agree that the spa may keep these answers to make my session safe. "
-                "Only my therapist and the owner can read them, and they are deleted "
-                "two years after my visit."
+                "Only the therapist I am booked with and the owner can read them, and "
+                "they are deleted two years after my visit."
             ),
             error_messages={
                 "required": "We can only book a session with your agreement to keep these answers."

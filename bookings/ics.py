@@ -24,7 +24,7 @@ REMINDER_BEFORE = timedelta(hours=2)
 
 # Statuses whose calendar entry should disappear from the client's calendar.
 _GONE = {Status.CANCELLED, Status.DECLINED}
-_TENTATIVE = {Status.REQUESTED, Status.AWAITING_CLEARANCE}
+_TENTATIVE = {Status.REQUESTED, Status.AWAITING_ANSWERS, Status.AWAITING_CLEARANCE}
 
 
 def uid_for(appointment: Appointment) -> str:

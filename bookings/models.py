@@ -393,8 +393,11 @@ def new_token() -> str:
 
 class Status(models.TextChoices):
     REQUESTED = "requested", "Requested"
+    # Booked by staff; the client answers the health questions through their link.
+    AWAITING_ANSWERS = "awaiting-answers", "Awaiting answers"
     AWAITING_CLEARANCE = "awaiting-clearance", "Awaiting clearance"
     CONFIRMED = "confirmed", "Confirmed"
+    ARRIVED = "arrived", "Arrived"
     DECLINED = "declined", "Declined"
     CANCELLED = "cancelled", "Cancelled"
     COMPLETED = "completed", "Completed"
@@ -402,7 +405,13 @@ class Status(models.TextChoices):
 
 
 # Statuses whose appointment holds its time slot.
-HOLDING = [Status.REQUESTED, Status.AWAITING_CLEARANCE, Status.CONFIRMED]
+HOLDING = [
+    Status.REQUESTED,
+    Status.AWAITING_ANSWERS,
+    Status.AWAITING_CLEARANCE,
+    Status.CONFIRMED,
+    Status.ARRIVED,
+]
 
 # Who may move an appointment from one status to another.
 TRANSITIONS: dict[str, set[str]] = {
@@ -412,8 +421,17 @@ TRANSITIONS: dict[str, set[str]] = {
         Status.CANCELLED,
         Status.AWAITING_CLEARANCE,
     },
+    # The answers decide, as online: requested (reviewed), awaiting clearance, or declined.
+    Status.AWAITING_ANSWERS: {
+        Status.REQUESTED,
+        Status.AWAITING_CLEARANCE,
+        Status.DECLINED,
+        Status.CANCELLED,
+    },
     Status.AWAITING_CLEARANCE: {Status.CONFIRMED, Status.DECLINED, Status.CANCELLED},
-    Status.CONFIRMED: {Status.CANCELLED, Status.COMPLETED, Status.NO_SHOW},
+    Status.CONFIRMED: {Status.CANCELLED, Status.ARRIVED, Status.COMPLETED, Status.NO_SHOW},
+    # The client is at the desk: the session is done or, rarely, called off.
+    Status.ARRIVED: {Status.COMPLETED, Status.CANCELLED},
     Status.DECLINED: set(),
     Status.CANCELLED: set(),
     Status.COMPLETED: set(),
@@ -613,12 +631,42 @@ class CallbackRequest(models.Model):
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The booking staff made after the call, if it came to one.
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["handled", "-created"]
 
     def __str__(self) -> str:
         return f"Call back {self.name} ({self.created:%Y-%m-%d})"
+
+
+class CallNote(models.Model):
+    """What came of one call to a client who asked to be called back."""
+
+    class Outcome(models.TextChoices):
+        NO_ANSWER = "no-answer", "No answer, try again"
+        TALKED = "talked", "Talked, not booked yet"
+        BOOKED = "booked", "Booked"
+        CLOSED = "closed", "Closed"
+
+    callback = models.ForeignKey(CallbackRequest, on_delete=models.CASCADE, related_name="calls")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome)
+    note = models.CharField(
+        max_length=300, blank=True, help_text="The decision or reason, never health details."
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.at:%Y-%m-%d %H:%M})"
 
 
 class HealthAnswers(models.Model):
@@ -641,13 +689,22 @@ class HealthAnswers(models.Model):
     # Explicit consent (GDPR Art. 9(2)(a)): which wording the client agreed to, and when.
     consent_version = models.CharField(max_length=20, blank=True)
     consented_at = models.DateTimeField(null=True, blank=True)
+    # Set when a member of staff asked the questions on the phone and typed the answers.
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "health answers"
         verbose_name_plural = "health answers"
         default_permissions = ()
-        permissions = [("view_health_answers", "Can read clients' health answers")]
+        # A therapist reads the answers of their own clients only (bookings/access.py);
+        # the owner reads everyone's.
+        permissions = [
+            ("view_health_answers", "Can read their own clients' health answers"),
+            ("view_all_health_answers", "Can read every client's health answers"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -676,6 +733,8 @@ class HealthAccess(models.Model):
     class Meta:
         ordering = ["-at"]
         default_permissions = ("view",)
+        verbose_name = "health answers opening"
+        verbose_name_plural = "health answers openings"
 
     def __str__(self) -> str:
         return f"{self.user} at {self.at:%Y-%m-%d %H:%M}"

@@ -28,6 +28,7 @@ from bookings.models import (
     Appointment,
     AppointmentEvent,
     CallbackRequest,
+    CallNote,
     HealthAccess,
     HealthAnswers,
     new_token,
@@ -75,8 +76,8 @@ def _health(health: HealthAnswers | None) -> dict | None:
     }
 
 
-def _appointment(a: Appointment) -> dict:
-    return {
+def _appointment(a: Appointment, include_health: bool) -> dict:
+    row = {
         "id": a.pk,
         "service": a.service.name,
         "therapist": a.therapist.display_name,
@@ -110,6 +111,11 @@ def _appointment(a: Appointment) -> dict:
             for e in a.events.all()
         ],
     }
+    if not include_health:
+        # Derived from the answers: exported only with them (bookings/access.py).
+        for name in ("avoid_points", "avoid_areas"):
+            del row[name]
+    return row
 
 
 def _callback(c: CallbackRequest) -> dict:
@@ -124,6 +130,7 @@ def _callback(c: CallbackRequest) -> dict:
         "preferred_start": _iso(c.preferred_start),
         "requested_at": _iso(c.created),
         "handled": c.handled,
+        "calls": [{"at": _iso(n.at), "outcome": n.outcome, "note": n.note} for n in c.calls.all()],
     }
 
 
@@ -136,7 +143,7 @@ def export(emails: Iterable[str], *, user, include_health: bool) -> dict:
     """
     emails = sorted(normalised(emails))
     appointments = list(appointments_of(emails).prefetch_related("avoid_points", "events"))
-    callbacks = list(callbacks_of(emails))
+    callbacks = list(callbacks_of(emails).prefetch_related("calls"))
     health = {}
     if include_health:
         for answers in HealthAnswers.objects.filter(
@@ -154,7 +161,7 @@ def export(emails: Iterable[str], *, user, include_health: bool) -> dict:
         "callback_requests": [],
     }
     for a in appointments:
-        row = _appointment(a)
+        row = _appointment(a, include_health)
         if include_health:
             row["health_answers"] = _health(health.get((a.pk, None)))
         data["appointments"].append(row)
@@ -224,6 +231,7 @@ def erase(emails: Iterable[str], *, by) -> Erased:
             c.email = erased_email(c)
             c.phone = c.notes = ""
             c.save()
+        CallNote.objects.filter(callback__in=callbacks).update(note="")
         # The admin's own log names call-backs by the client's name.
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(CallbackRequest),

@@ -19,8 +19,10 @@ from django.views.decorators.debug import sensitive_variables
 
 from bookings import availability
 from bookings.models import (
+    HOLDING,
     Appointment,
     AppointmentEvent,
+    BookingRules,
     CallbackRequest,
     HealthAnswers,
     Outcome,
@@ -61,6 +63,18 @@ class Screened:
     version: str = ""
 
 
+def staff_rules() -> BookingRules:
+    """The spa's rules as they apply to staff: no minimum notice (a client at the desk
+    may be booked for now), the same grid, horizon and overlap rules. Never saved."""
+    rules = BookingRules.current()
+    rules.min_notice_hours = 0
+    return rules
+
+
+def _staff_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
 def _candidates(service: Service, therapist_id: int | None) -> list[int]:
     therapists = Therapist.objects.offering(service)
     if therapist_id is not None:
@@ -96,27 +110,45 @@ def place_booking(
     therapist_id: int | None,
     start: datetime,
     client: ClientDetails,
-    screened: Screened,
+    screened: Screened | None,
     consent_version: str,
     consented_at: datetime | None = None,
     referral: list[str] | tuple[str, str] | None = None,
     now: datetime | None = None,
+    by=None,
+    override: str = "",
 ) -> Appointment:
     """Book `start` with the therapist (or the first free one) or raise SlotTaken.
 
     `consented_at` is when the client ticked the health-data consent box
     (defaults to now); it is stored with `consent_version` on the answers.
+
+    `by` is the member of staff booking for the client (on the phone or at the
+    desk): they are stamped on the history and as the one who took the answers,
+    and no minimum notice applies. Only they may book a declined screening, after
+    talking to the client, with their decision in `override`; it then waits for a
+    therapist's review. Staff may also book without answers (`screened=None`):
+    the time is held as "awaiting answers" and the client answers through their
+    link (answer_questions()).
     """
-    if screened.result.outcome == Outcome.DECLINE:
+    if screened is None and by is None:
+        raise ValueError("Only staff book before the health questions are answered.")
+    outcome = screened.result.outcome if screened else Outcome.CLEAR
+    if outcome == Outcome.DECLINE and not (by and override.strip()):
         raise ValueError("A declined screening books nothing; use request_callback().")
     now = now or timezone.now()
-    status, screening, flagged = _status_for(screened.result.outcome)
+    rules = staff_rules() if by else None
+    status, screening, flagged = _status_for(
+        Outcome.REVIEW if outcome == Outcome.DECLINE else outcome
+    )
+    if screened is None:
+        status = Status.AWAITING_ANSWERS
     try:
         with transaction.atomic():
             appointment = None
             for tid in _candidates(service, therapist_id):
                 Therapist.objects.select_for_update().filter(pk=tid).first()
-                if availability.is_free(service, tid, start, now=now):
+                if availability.is_free(service, tid, start, now=now, rules=rules):
                     appointment = Appointment(
                         service=service,
                         therapist_id=tid,
@@ -127,15 +159,8 @@ def place_booking(
                         client_email=client.email,
                         client_phone=client.phone,
                         client_notes=client.notes,
-                        avoid_areas="; ".join(screened.result.avoid_areas),
-                        light_pressure_only=screened.result.light_only,
-                        client_guidance=(
-                            "\n".join(screened.result.guidance)
-                            if screened.result.outcome == Outcome.CLEARANCE
-                            else ""
-                        ),
-                        consent_at=now,
-                        consent_version=consent_version,
+                        consent_at=now if screened else None,
+                        consent_version=consent_version if screened else "",
                         referral_kind=referral[0] if referral else "",
                         referral_slug=referral[1] if referral else "",
                     )
@@ -144,19 +169,23 @@ def place_booking(
                     break
             if appointment is None:
                 raise SlotTaken()
-            appointment.avoid_points.set(
-                Point.objects.filter(code__in=screened.result.avoid_points)
-            )
-            HealthAnswers.objects.create(
-                appointment=appointment,
-                questionnaire_version=screened.version,
-                answers=screened.answers,
-                outcome=screened.result.outcome,
-                consent_version=consent_version,
-                consented_at=consented_at or now,
-            )
+            if screened is not None:
+                _store_answers(
+                    appointment, screened, consent_version, consented_at or now, taken_by=by
+                )
+            note = "Booked online"
+            if by and screened is None:
+                note = f"Booked by {_staff_name(by)}; the health questions were sent to the client"
+            elif by:
+                note = f"Booked by {_staff_name(by)}, answers taken by phone"
+                if override.strip():
+                    note += f"; booked after a call: {override.strip()}"
             AppointmentEvent.objects.create(
-                appointment=appointment, to_status=status, by_client=True, note="Booked online"
+                appointment=appointment,
+                to_status=status,
+                by=by,
+                by_client=by is None,
+                note=note[:300],
             )
             transaction.on_commit(lambda: _announce_new(appointment))
     except IntegrityError:
@@ -165,10 +194,104 @@ def place_booking(
     return appointment
 
 
+def _store_answers(
+    appointment: Appointment,
+    screened: Screened,
+    consent_version: str,
+    consented_at: datetime,
+    *,
+    taken_by=None,
+) -> None:
+    """The answers and what follows from them, on a new or just-answered appointment."""
+    result = screened.result
+    appointment.avoid_areas = "; ".join(result.avoid_areas)
+    appointment.light_pressure_only = result.light_only
+    appointment.client_guidance = (
+        "\n".join(result.guidance) if result.outcome == Outcome.CLEARANCE else ""
+    )
+    appointment.save(update_fields=["avoid_areas", "light_pressure_only", "client_guidance"])
+    appointment.avoid_points.set(Point.objects.filter(code__in=result.avoid_points))
+    HealthAnswers.objects.create(
+        appointment=appointment,
+        questionnaire_version=screened.version,
+        answers=screened.answers,
+        outcome=result.outcome,
+        consent_version=consent_version,
+        consented_at=consented_at,
+        taken_by=taken_by,
+    )
+
+
+@sensitive_variables()
+def answer_questions(
+    appointment: Appointment,
+    *,
+    screened: Screened,
+    consent_version: str,
+    consented_at: datetime | None = None,
+) -> Appointment | CallbackRequest:
+    """The client answers the questions for a booking staff made; the outcomes apply as online.
+
+    Review and clearance flag or hold the booking as they would have online. A
+    "decline" answer frees the time and becomes a call-back request carrying
+    the answers, as the online flow does. Returns the appointment, or the
+    call-back in that last case. ChangeNotAllowed once answered.
+    """
+    consented_at = consented_at or timezone.now()
+    with transaction.atomic():
+        current = (
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("service", "therapist")
+            .get(pk=appointment.pk)
+        )
+        if current.status != Status.AWAITING_ANSWERS:
+            raise ChangeNotAllowed()
+        outcome = screened.result.outcome
+        if outcome == Outcome.DECLINE:
+            current.transition(
+                Status.DECLINED,
+                reason="The answers need a call before booking",
+                cancelled_by="",
+            )
+            callback = request_callback(
+                service=current.service,
+                therapist_id=current.therapist_id,
+                preferred_start=current.start,
+                client=ClientDetails(
+                    current.client_name, current.client_email, current.client_phone
+                ),
+                screened=screened,
+                consent_version=consent_version,
+                consented_at=consented_at,
+            )
+            transaction.on_commit(lambda: _announce(current, "declined"))
+            return callback
+        _store_answers(current, screened, consent_version, consented_at)
+        status, screening, flagged = _status_for(outcome)
+        current.screening, current.flagged = screening, flagged
+        current.consent_at, current.consent_version = consented_at, consent_version
+        # The reminder to answer is spent; the visit's own reminder is still to come.
+        current.reminder_sent_at = None
+        current.save(
+            update_fields=[
+                "screening",
+                "flagged",
+                "consent_at",
+                "consent_version",
+                "reminder_sent_at",
+            ]
+        )
+        current.transition(status, reason="Health questions answered by the client")
+        transaction.on_commit(lambda: _announce_new(current))
+    return current
+
+
 def _announce_new(appointment: Appointment) -> None:
     from bookings import notifications
 
-    notifications.notify(appointment, appointment.status)
+    # Awaiting answers: the "requested" email, which then carries the link to the questions.
+    kind = appointment.status
+    notifications.notify(appointment, "requested" if kind == Status.AWAITING_ANSWERS else kind)
     notifications.notify_staff(appointment)
 
 
@@ -219,33 +342,67 @@ def _announce_callback(callback: CallbackRequest) -> None:
     notifications.notify_callback(callback)
 
 
-def reschedule(appointment: Appointment, start: datetime, *, now: datetime | None = None) -> None:
-    """Move the appointment to `start` with the same therapist, under the same guarantees."""
+def reschedule(
+    appointment: Appointment,
+    start: datetime,
+    *,
+    now: datetime | None = None,
+    by=None,
+    therapist_id: int | None = None,
+    service: Service | None = None,
+) -> None:
+    """Move the appointment to `start`, under the same guarantees as a new booking.
+
+    The client moves their own booking before the cut-off, with the same
+    therapist and service. Staff (`by`) may move any booking that still holds
+    its slot, to another therapist who offers the service, or to another
+    service, without the cut-off or minimum notice. Either way the calendar
+    entry's SEQUENCE rises and the client is emailed.
+    """
     now = now or timezone.now()
     try:
         with transaction.atomic():
-            Therapist.objects.select_for_update().filter(pk=appointment.therapist_id).first()
-            current = Appointment.objects.select_for_update().get(pk=appointment.pk)
-            if not current.can_client_change(now):
+            current = Appointment.objects.select_for_update(of=("self",)).get(pk=appointment.pk)
+            new_service = service or current.service
+            new_therapist = therapist_id or current.therapist_id
+            # Ascending ids, as when booking: two moves never wait on each other in a cycle.
+            for tid in sorted({current.therapist_id, new_therapist}):
+                Therapist.objects.select_for_update().filter(pk=tid).first()
+            if by is None and not current.can_client_change(now):
                 raise ChangeNotAllowed()
+            if by is not None and current.status not in HOLDING:
+                raise ChangeNotAllowed()
+            if new_therapist not in _candidates(new_service, new_therapist):
+                raise SlotTaken()
             if not availability.is_free(
-                current.service,
-                current.therapist_id,
+                new_service,
+                new_therapist,
                 start,
                 now=now,
+                rules=staff_rules() if by else None,
                 exclude_appointment_id=current.pk,
             ):
                 raise SlotTaken()
-            old = timezone.localtime(current.start)
+            old = f"{timezone.localtime(current.start):%Y-%m-%d %H:%M}"
+            if new_therapist != current.therapist_id:
+                old += f" with {current.therapist.display_name}"
+            if new_service.pk != current.service_id:
+                old += f" ({current.service.name})"
+            current.service = new_service
+            current.therapist_id = new_therapist
             current.set_times(start)
             current.sequence += 1
             current.save()
+            note = f"Moved from {old}"
+            if by is not None:
+                note += f" by {_staff_name(by)}"
             AppointmentEvent.objects.create(
                 appointment=current,
                 from_status=current.status,
                 to_status=current.status,
-                by_client=True,
-                note=f"Moved from {old:%Y-%m-%d %H:%M}",
+                by=by,
+                by_client=by is None,
+                note=note[:300],
             )
             transaction.on_commit(lambda: _announce(current, "rescheduled"))
     except IntegrityError:

@@ -559,6 +559,51 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @never_cache
+@sensitive_post_parameters()
+@sensitive_variables()
+@require_http_methods(["GET", "POST"])
+def answer_health(request: HttpRequest, token: str) -> HttpResponse:
+    """The health questions for a booking the spa made on the client's behalf."""
+    appointment = _appointment(token)
+    if appointment.status != Status.AWAITING_ANSWERS:
+        return redirect(appointment.get_absolute_url())
+    questions = _questions()
+    form = HealthForm(_posted(request), questions=questions)
+    if request.method == "POST" and form.is_valid():
+        if too_many := _manage_limit(request, token):
+            return too_many
+        rows = form.answer_rows()
+        result = screening.screen(
+            screening.rules_from_questions(questions),
+            [screening.Answer(r["code"], r["answer"], r["detail"]) for r in rows],
+        )
+        for row in rows:
+            row["triggered"] = row["code"] in result.triggered
+        screened = services.Screened(
+            result=result, answers=rows, version=screening.questionnaire_version(questions)
+        )
+        try:
+            outcome = services.answer_questions(
+                appointment, screened=screened, consent_version=CONSENT_VERSION
+            )
+        except services.ChangeNotAllowed:
+            return redirect(appointment.get_absolute_url())
+        if isinstance(outcome, Appointment):
+            messages.success(request, "Thank you. Your answers are in; we have emailed you.")
+            return redirect(appointment.get_absolute_url())
+        request.session["callback"] = {
+            "name": appointment.client_name,
+            "guidance": list(result.guidance),
+        }
+        return redirect("bookings:callback")
+    return render(
+        request,
+        "bookings/answer_health.html",
+        {"appointment": appointment, "form": form, "questions": questions},
+    )
+
+
+@never_cache
 @require_safe
 def calendar_file(request: HttpRequest, token: str) -> HttpResponse:
     appointment = _appointment(token)

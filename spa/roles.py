@@ -25,7 +25,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str] | dict[str, tuple[str, ...]]]] =
     "Content editors": {
         "points": POINT_MODELS,
     },
-    # Therapists read their bookings and the clients' answers; "change" lets
+    # Therapists read the diary, and the answers of their own clients only
+    # (bookings/access.py); "change" lets
     # them confirm, decline and complete sessions through the admin actions.
     "Therapists": {
         "bookings": {
@@ -43,6 +44,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str] | dict[str, tuple[str, ...]]]] =
         "bookings": {
             "appointment": ("view", "change"),
             "callbackrequest": ("view", "change"),
+            "callnote": ("add", "view"),
             "service": VIEW,
             "therapist": VIEW,
             "workinghours": VIEW,
@@ -63,6 +65,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str] | dict[str, tuple[str, ...]]]] =
             # Histories and the health access log are append-only records.
             "appointmentevent": VIEW,
             "healthaccess": VIEW,
+            "callnote": ("add", "view"),
         },
     },
 }
@@ -70,7 +73,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str] | dict[str, tuple[str, ...]]]] =
 # Permissions that are not one of a model's four actions, as "app_label.codename".
 EXTRA_PERMISSIONS: dict[str, list[str]] = {
     "Therapists": ["bookings.view_health_answers"],
-    "Owner": ["bookings.view_health_answers"],
+    "Owner": ["bookings.view_health_answers", "bookings.view_all_health_answers"],
 }
 
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("points/", include("points.urls")),
     path("", include("bookings.urls")),
+    # The staff calendar: inside the admin's path, login and look (bookings/staff_views.py).
+    path(settings.ADMIN_URL + "calendar/", include("bookings.staff_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -134,3 +134,13 @@ def staff_in(role: str, username: str) -> tuple[Client, object]:
 @pytest.fixture
 def front_desk(db):
     return staff_in("Front desk", "fran")
+
+
+@pytest.fixture
+def own_therapist(spa):
+    """Ana, signed in as a therapist: the appointments booked with her are her clients'."""
+    user = spa["ana"].user
+    user.groups.add(ensure_groups()["Therapists"])
+    client = Client()
+    client.force_login(user)
+    return client, user

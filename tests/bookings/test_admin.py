@@ -241,8 +241,8 @@ def test_appointments_cannot_be_deleted(owner, spa):
 # --- Health answers -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("who", ["therapist", "owner"])
-def test_health_answers_shown_to_permission_holders_and_logged(who, request, spa):
+@pytest.mark.parametrize("who", ["own_therapist", "owner"])
+def test_health_answers_shown_to_own_therapist_and_owner_and_logged(who, request, spa):
     client = request.getfixturevalue(who)
     if isinstance(client, tuple):
         client = client[0]
@@ -291,17 +291,22 @@ def test_health_answers_have_no_admin_of_their_own(owner):
     assert owner.get("/admin/bookings/healthanswers/").status_code == 404
 
 
-def test_callback_answers_follow_the_same_rule(therapist, front_desk, spa):
+def test_callback_answers_follow_the_same_rule(therapist, own_therapist, front_desk, spa):
     callback = CallbackRequest.objects.create(
-        name="Gil Caller", email="gil@example.com", phone="555", service=spa["service"]
+        name="Gil Caller",
+        email="gil@example.com",
+        phone="555",
+        service=spa["service"],
+        therapist=spa["ana"],
     )
     with_answers(callback)
     url = f"/admin/bookings/callbackrequest/{callback.pk}/change/"
 
     assert MARKER not in front_desk[0].get(url).text
+    assert MARKER not in therapist[0].get(url).text  # another therapist
     assert not HealthAccess.objects.exists()
-    assert MARKER in therapist[0].get(url).text
-    assert HealthAccess.objects.get().user == therapist[1]
+    assert MARKER in own_therapist[0].get(url).text
+    assert HealthAccess.objects.get().user == own_therapist[1]
 
 
 def test_pages_with_health_answers_are_never_cached(therapist, spa):
@@ -343,7 +348,10 @@ def test_review_queue_lists_undecided_requests_flagged_first(therapist, spa):
     book(spa, local(day, 11), status=Status.CONFIRMED, name="Kim Confirmed")
 
     changelist = client.get(CHANGELIST)
-    assert b"Review queue" in changelist.content and b"Today's schedule" in changelist.content
+    assert (
+        b"Review queue" in changelist.content
+        and b'href="/admin/calendar/">Calendar<' in changelist.content
+    )
     queue_url = changelist.context["review_queue_url"]
     response = client.get(queue_url)
 
@@ -354,40 +362,12 @@ def test_review_queue_lists_undecided_requests_flagged_first(therapist, spa):
     assert 'class="badge-review"' in text
 
 
-def test_todays_schedule_groups_holding_appointments_per_therapist(front_desk, spa):
-    client, _ = front_desk
-    day = in_days(4)
-    book(spa, local(day, 14), name="Lee Afternoon")
-    book(spa, local(day, 9), name="Max Morning", status=Status.CONFIRMED)
-    book(spa, local(day, 10), who="ben", name="Ned Ben", flagged=True)
-    book(spa, local(day, 12), name="Oz Cancelled", status=Status.CANCELLED)
-    book(spa, local(day + timedelta(days=1), 9), name="Pat Tomorrow")
-
-    response = client.get(TODAY, {"date": day.isoformat()})
-
-    assert response.status_code == 200
-    text = response.text
-    assert "Oz Cancelled" not in text and "Pat Tomorrow" not in text
-    assert text.index("Ana (2)") < text.index("Max Morning") < text.index("Lee Afternoon")
-    assert text.index("Lee Afternoon") < text.index("Ben (1)") < text.index("Ned Ben")
-    assert "09:00–10:00" in text and "Needs review" in text
-    groups = response.context["schedule"]
-    assert [(t.display_name, [a.client_name for a in rows]) for t, rows in groups] == [
-        ("Ana", ["Max Morning", "Lee Afternoon"]),
-        ("Ben", ["Ned Ben"]),
-    ]
-
-
-def test_todays_schedule_defaults_to_today_and_survives_a_bad_date(therapist, spa):
-    client, _ = therapist
-    book(spa, timezone.localtime().replace(hour=23, minute=0, second=0), name="Quinn Today")
-
-    assert "Quinn Today" in client.get(TODAY).text
-    response = client.get(TODAY, {"date": "garbage"})
-    assert response.status_code == 200
-    assert "is not a date" in response.text and "Quinn Today" in response.text
-    for bad in ("9999-12-31", "2026-02-30", "0001-01-01"):
-        assert client.get(TODAY, {"date": bad}).status_code == 200
+def test_todays_schedule_now_opens_the_calendar_on_that_day(front_desk, spa):
+    # The day per therapist lives on the staff calendar (tests/bookings/test_staff_calendar.py).
+    response = front_desk[0].get(TODAY, {"date": "2026-12-14"})
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/calendar/?who=all&date=2026-12-14"
+    assert front_desk[0].get(TODAY)["Location"] == "/admin/calendar/?who=all"
 
 
 def test_todays_schedule_needs_appointment_permission(anonymous, staff_outside_group):

@@ -114,11 +114,24 @@ def test_export_holds_everything_about_the_client_with_answers_for_the_owner(own
     )
 
 
-def test_export_for_the_therapist_includes_answers(therapist_role, casey):
-    client, user = therapist_role
-    data = json.loads(act(client, "export_client_data", casey["second"]).content)
+def test_export_for_the_owner_includes_answers(owner, casey):
+    data = json.loads(act(owner, "export_client_data", casey["second"]).content)
     assert data["health_answers_included"] is True
-    assert HealthAccess.objects.filter(user=user).count() == 3
+    assert HealthAccess.objects.count() == 3
+    assert "avoid_areas" in data["appointments"][0]
+
+
+def test_export_by_a_therapist_leaves_answers_and_derived_fields_out(therapist_role, casey):
+    # A client's records span therapists; the export is the owner's, with the answers.
+    client, _ = therapist_role
+    response = act(client, "export_client_data", casey["second"])
+    data = json.loads(response.content)
+    assert data["health_answers_included"] is False
+    assert all(
+        "avoid_areas" not in row and "avoid_points" not in row for row in data["appointments"]
+    )
+    assert DETAIL not in response.content.decode()
+    assert not HealthAccess.objects.exists()
 
 
 def test_export_without_the_health_permission_leaves_answers_out(front_desk, casey):

@@ -69,9 +69,13 @@ def test_admin_pages_with_answers(owner, booked):
     for url in (
         "/admin/bookings/appointment/",
         f"/admin/bookings/appointment/{booked.pk}/change/",
-        "/admin/bookings/appointment/today/",
         "/admin/bookings/callbackrequest/",
         f"/admin/bookings/callbackrequest/{callback.pk}/change/",
+        # The staff calendar: the day, the panel with its screening summary, booking, calls.
+        "/admin/calendar/",
+        f"/admin/calendar/appointment/{booked.pk}/",
+        "/admin/calendar/book/",
+        f"/admin/calendar/call-back/{callback.pk}/",
     ):
         assert_never_cached(owner.get(url), url)
 

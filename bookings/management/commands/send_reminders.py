@@ -1,5 +1,9 @@
 """Email a reminder before each confirmed appointment, once. Run by cron, e.g. hourly.
 
+A booking the spa made whose client has not yet answered the health
+questions gets its reminder (with the link to answer) ANSWERS_HOURS before;
+answering frees the claim again for the visit's own reminder.
+
 Each appointment is claimed with a conditional UPDATE (reminder_sent_at IS
 NULL) before its email is queued, so two overlapping runs never remind the
 same client twice: only the run whose UPDATE changed the row sends.
@@ -8,11 +12,14 @@ same client twice: only the run whose UPDATE changed the row sends.
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Q
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 
 from bookings.models import Appointment, Status
 from bookings.notifications import send_appointment_email
+
+ANSWERS_HOURS = 48
 
 
 class Command(BaseCommand):
@@ -31,10 +38,13 @@ class Command(BaseCommand):
             raise CommandError("--hours must be at least 1.")
         now = timezone.now()
         due = Appointment.objects.filter(
-            status=Status.CONFIRMED,
+            Q(status=Status.CONFIRMED, start__lte=now + timedelta(hours=hours))
+            | Q(
+                status=Status.AWAITING_ANSWERS,
+                start__lte=now + timedelta(hours=max(hours, ANSWERS_HOURS)),
+            ),
             reminder_sent_at__isnull=True,
             start__gt=now,
-            start__lte=now + timedelta(hours=hours),
         ).values_list("pk", flat=True)
         ids = list(due)
         if dry_run:
@@ -43,7 +53,9 @@ class Command(BaseCommand):
         sent = failed = 0
         for pk in ids:
             claim = Appointment.objects.filter(
-                pk=pk, status=Status.CONFIRMED, reminder_sent_at__isnull=True
+                pk=pk,
+                status__in=[Status.CONFIRMED, Status.AWAITING_ANSWERS],
+                reminder_sent_at__isnull=True,
             )
             if claim.update(reminder_sent_at=now) != 1:
                 continue  # another run got there first, or it changed meanwhile
