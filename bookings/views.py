@@ -15,12 +15,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+import pagecache
 from bookings import aftercare, availability, ics, screening, services
 from bookings.forms import (
     ANY,
@@ -71,15 +73,62 @@ def _save(request: HttpRequest, **changes) -> None:
 
 
 def _service(state: dict) -> Service | None:
-    if not is_slug(state.get("service")):
+    if not is_slug(slug := state.get("service")):
         return None
-    return Service.objects.active().filter(slug=state["service"]).first()
+    return pagecache.get_or_compute(
+        "service", (slug,), lambda: Service.objects.active().filter(slug=slug).first()
+    )
 
 
 def _therapist(state: dict, service: Service) -> Therapist | None:
-    if state.get("therapist") in (None, ANY) or not is_slug(state["therapist"]):
+    if state.get("therapist") in (None, ANY) or not is_slug(slug := state["therapist"]):
         return None
-    return Therapist.objects.offering(service).filter(slug=state["therapist"]).first()
+    return pagecache.get_or_compute(
+        "therapist",
+        (service.pk, slug),
+        lambda: Therapist.objects.offering(service).filter(slug=slug).first(),
+        namespaces=(pagecache.CONTENT, pagecache.SCHEDULE),
+    )
+
+
+def _rules() -> BookingRules:
+    return pagecache.get_or_compute("rules", (), BookingRules.current)
+
+
+def _next_minute() -> datetime:
+    """Now, rounded up to the minute: free times cached for a minute are computed as of
+    its end, so none is offered inside the minimum notice."""
+    now = timezone.now()
+    return now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
+def _slot_picker(service: Service, therapist: Therapist | None, first: date, chosen) -> str:
+    """The week's free times as HTML: computed and rendered once per schedule change
+    (any booking, move, time off or shift for these therapists) and minute."""
+    now = _next_minute()
+
+    def render_week() -> str:
+        slots = availability.slots_for(
+            service, therapist, first, first + timedelta(days=6), now=now, rules=_rules()
+        )
+        return render_to_string(
+            "bookings/includes/slot_picker.html",
+            {"days": availability.slots_by_day(slots), "chosen": chosen, "spa": _identity()},
+        )
+
+    return pagecache.get_or_compute(
+        "slot-picker",
+        (service.pk, getattr(therapist, "pk", None), first, chosen, now),
+        render_week,
+        namespaces=(pagecache.CONTENT, pagecache.SCHEDULE),
+        timeout=120,
+    )
+
+
+def _identity() -> dict:
+    from spa.context_processors import identity
+
+    return identity()
 
 
 def _start(state: dict) -> datetime | None:
@@ -262,10 +311,6 @@ def time_step(request: HttpRequest) -> HttpResponse:
         nearest = services.nearest_alternatives(service, getattr(therapist, "pk", None), taken)
     today = timezone.localdate()
     week, first = _week_start(request, today, _start(state))
-    days = availability.slots_by_day(
-        availability.slots_for(service, therapist, first, first + timedelta(days=6))
-    )
-    rules = BookingRules.current()
     return _render_step(
         request,
         "time",
@@ -274,9 +319,9 @@ def time_step(request: HttpRequest) -> HttpResponse:
             "form": form,
             "service": service,
             "therapist": therapist,
-            "days": days,
+            "slot_picker": _slot_picker(service, therapist, first, state.get("start")),
             "week": week,
-            "has_next_week": first + timedelta(days=7) <= today + rules.horizon,
+            "has_next_week": first + timedelta(days=7) <= today + _rules().horizon,
             "taken": taken,
             "nearest": nearest,
             "chosen": state.get("start"),
@@ -554,12 +599,15 @@ def book_url_for(service: Service, referral: tuple[str, str] | None = None) -> s
 
 
 @require_safe
+@pagecache.public_page(pagecache.CONTENT)
 def service_list(request: HttpRequest) -> HttpResponse:
     services_ = Service.objects.active().prefetch_related("regions")
     return render(request, "bookings/service_list.html", {"services": services_})
 
 
 @require_safe
+# The next free times change with the schedule, and with the clock: a minute at most.
+@pagecache.public_page(pagecache.CONTENT, pagecache.SCHEDULE, extra=lambda r: _next_minute())
 def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     from points.models import Point
 
@@ -567,7 +615,9 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Service.objects.active().prefetch_related("regions"), slug=slug if is_slug(slug) else ""
     )
     today = timezone.localdate()
-    upcoming = availability.slots_for(service, None, today, today + timedelta(days=14))[:8]
+    upcoming = availability.slots_for(
+        service, None, today, today + timedelta(days=14), now=_next_minute()
+    )[:8]
     referral = ("service", service.slug)
     return render(
         request,
