@@ -1,40 +1,46 @@
 from django.apps import AppConfig, apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+# Which cached pages and values (pagecache) a row of each model can change.
+SCHEDULE_ONLY = ("bookings.Appointment", "bookings.TimeOff", "bookings.WorkingHours")
+CONTENT_AND_SCHEDULE = ("bookings.Service", "bookings.Therapist", "bookings.BookingRules")
+CONTENT_APPS = ("points",)
+
 
 class SpaConfig(AppConfig):
     name = "spa"
     verbose_name = "Spa site"
 
     def ready(self) -> None:
-        # Cache invalidation is plumbing, not domain flow: one receiver for every
-        # model, so no edit (admin, staff calendar, management command) is missed.
-        post_save.connect(_changed, dispatch_uid="pagecache-save")
-        post_delete.connect(_changed, dispatch_uid="pagecache-delete")
+        # Cache invalidation is plumbing, not domain flow: receivers on every model
+        # that public pages or free times read, so no edit (admin, staff calendar,
+        # management command) is missed. Senders are named, so other models keep
+        # Django's fast bulk deletes.
+        for model in apps.get_models():
+            if _namespaces(model):
+                post_save.connect(_changed, sender=model, dispatch_uid=f"pagecache-save-{model}")
+                post_delete.connect(_changed, sender=model, dispatch_uid=f"pagecache-del-{model}")
         m2m_changed.connect(_m2m_changed, dispatch_uid="pagecache-m2m")
 
 
 def _namespaces(model) -> tuple[str, ...]:
-    """Which cached pages and values a row of `model` can change."""
     from pagecache import CONTENT, SCHEDULE
 
     label = model._meta.label
-    if label in ("bookings.Appointment", "bookings.TimeOff", "bookings.WorkingHours"):
+    if label in SCHEDULE_ONLY:
         return (SCHEDULE,)
-    if label in ("bookings.Service", "bookings.Therapist", "bookings.BookingRules"):
+    if label in CONTENT_AND_SCHEDULE:
         return (CONTENT, SCHEDULE)
-    if model._meta.app_label == "points":
+    if model._meta.app_label in CONTENT_APPS:
         return (CONTENT,)
     return ()
 
 
-def _changed(sender, instance=None, raw=False, **kwargs) -> None:
+def _changed(sender, raw=False, **kwargs) -> None:
     from pagecache import bump
 
-    if raw or not apps.ready:
-        return
-    if namespaces := _namespaces(sender):
-        bump(*namespaces)
+    if not raw:
+        bump(*_namespaces(sender))
 
 
 def _m2m_changed(sender, instance=None, action="", **kwargs) -> None:
