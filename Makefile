@@ -52,6 +52,7 @@ serve: export SPA_SITE_URL ?= http://127.0.0.1:$(PORT)
 serve: $(STAMP)
 	@set -e; \
 	export DJANGO_ENV=development DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0; \
+	export DATABASE_CONN_MAX_AGE="$${DATABASE_CONN_MAX_AGE:-60}"; \
 	export DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
 	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
 	$(PY) manage.py collectstatic --no-input --verbosity 0; \

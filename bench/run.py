@@ -91,6 +91,8 @@ def configure(args) -> Path:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
         "DJANGO_LOG_LEVEL": "WARNING",
+        # As `make serve` runs.
+        "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
         "SPA_DATA_DIR": str(data),
     }
     os.environ.update(env)

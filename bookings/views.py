@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -167,21 +168,41 @@ def _posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
-def _render_step(request: HttpRequest, step: str, template: str, context: dict) -> HttpResponse:
+# Stands in for the CSRF token in a cached step page; each response gets its own token.
+CSRF_PLACEHOLDER = "csrf-token-of-this-request"
+
+
+def _render_step(
+    request: HttpRequest,
+    step: str,
+    template: str,
+    context: dict,
+    *,
+    cache_key: tuple | None = None,
+) -> HttpResponse:
+    """Render a step. With `cache_key` (everything the page shows, besides the steps
+    already answered), a GET is rendered once per key and content or schedule change,
+    and served with this request's own CSRF token."""
     number = [name for name, _ in STEPS].index(step) + 1
     done = {name for name, _ in STEPS[: number - 1]}
-    return render(
-        request,
-        template,
-        {
-            "steps": [(name, label, name in done) for name, label in STEPS],
-            "step": step,
-            "step_number": number,
-            "step_count": len(STEPS),
-            "state": _state(request),
-            **context,
-        },
+    context = {
+        "steps": [(name, label, name in done) for name, label in STEPS],
+        "step": step,
+        "step_number": number,
+        "step_count": len(STEPS),
+        "state": _state(request),
+        **context,
+    }
+    if cache_key is None or request.method != "GET" or len(messages.get_messages(request)):
+        return render(request, template, context)
+    html = pagecache.get_or_compute(
+        "step",
+        (step, request.build_absolute_uri(), cache_key),
+        lambda: render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER}, request),
+        namespaces=(pagecache.CONTENT, pagecache.SCHEDULE),
+        timeout=120,
     )
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
 def _guard(step: str):
@@ -311,6 +332,7 @@ def time_step(request: HttpRequest) -> HttpResponse:
         nearest = services.nearest_alternatives(service, getattr(therapist, "pk", None), taken)
     today = timezone.localdate()
     week, first = _week_start(request, today, _start(state))
+    chosen = state.get("start")
     return _render_step(
         request,
         "time",
@@ -319,13 +341,18 @@ def time_step(request: HttpRequest) -> HttpResponse:
             "form": form,
             "service": service,
             "therapist": therapist,
-            "slot_picker": _slot_picker(service, therapist, first, state.get("start")),
+            "slot_picker": _slot_picker(service, therapist, first, chosen),
             "week": week,
             "has_next_week": first + timedelta(days=7) <= today + _rules().horizon,
             "taken": taken,
             "nearest": nearest,
-            "chosen": state.get("start"),
+            "chosen": chosen,
         },
+        # The plain page (no time just taken, no error) is the same for everyone at
+        # this step with this choice, this week and minute.
+        cache_key=None
+        if taken
+        else (service.pk, getattr(therapist, "pk", None), first, chosen, _next_minute()),
     )
 
 

@@ -140,6 +140,9 @@ else:
             # IMMEDIATE takes the write lock up front, so concurrent writers
             # wait their turn instead of failing with "database is locked".
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # `make serve` keeps connections (as production does): opening SQLite and
+            # reading its schema again costs more than most cached pages.
+            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
             # A file, not shared memory: threads in the concurrency tests must
             # see each other's commits. One file per process, so parallel runs
             # on one machine do not trample each other.

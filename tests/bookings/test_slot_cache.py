@@ -113,3 +113,28 @@ def test_the_service_pages_next_times_go_the_moment_they_are_booked(client, spa)
     book(spa, spa["ben"], start)
 
     assert first not in offered(client, url)
+
+
+def test_a_cached_time_step_carries_each_visitors_own_working_csrf_token(spa):
+    from django.test import Client
+
+    from bookings.views import CSRF_PLACEHOLDER
+
+    tokens = []
+    for _ in range(2):
+        client = Client(enforce_csrf_checks=True)
+        client.get(f"/book/?service={spa['service'].slug}")
+        client.cookies["csrftoken"] = "x" * 32  # the flow's first pages set it in a browser
+        session = client.session
+        session["booking"] = {**session["booking"], "therapist": "ana"}
+        session.save()
+        html = offered(client)
+        assert CSRF_PLACEHOLDER not in html
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+        tokens.append(token)
+        start = tomorrow_at(10)
+        response = client.post(
+            "/book/time/", {"start": start.isoformat(), "csrfmiddlewaretoken": token}
+        )
+        assert response.status_code == 302, response.status_code
+    assert tokens[0] != tokens[1]
