@@ -272,7 +272,13 @@ def service_step(request: HttpRequest) -> HttpResponse:
                 _save(request, therapist=ANY, start=start.astimezone(UTC).isoformat())
                 return redirect("bookings:time")
             return redirect("bookings:therapist")
-    return _render_step(request, "service", "bookings/step_service.html", {"form": form})
+    return _render_step(
+        request,
+        "service",
+        "bookings/step_service.html",
+        {"form": form},
+        cache_key=(form.initial.get("service"),),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -292,6 +298,7 @@ def therapist_step(request: HttpRequest) -> HttpResponse:
         "therapist",
         "bookings/step_therapist.html",
         {"form": form, "service": service, "therapists": form.therapists},
+        cache_key=(service.pk, form.initial["therapist"]),
     )
 
 
