@@ -35,7 +35,7 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,8 +50,10 @@ class Page:
     session: str | None = None  # which prepared session's cookie to send
     goal: int | None = 50  # % of floor
     follow: bool = False  # measure where this address redirects to (hashed file names)
+    group: str = "spa"  # which server, and which floor its % is taken against
+    header: str | None = None
     runs: list[dict] = field(default_factory=list)
-    queries: tuple[int, int] = (0, 0)  # cold, warm
+    queries: tuple[int, int] | None = None  # cold, warm (spa pages only)
     size: str = ""
 
 
@@ -126,6 +128,7 @@ def prepare_data(args, data: Path) -> dict:
         call_command("migrate", interactive=False, verbosity=0)
         counts = dataset.build(anchor=args.anchor, scale=args.scale)
         stamp.write_text(wanted)
+        (data / "peer" / "loaded").unlink(missing_ok=True)  # the peer reloads the new data set
         print(f"  {counts}", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -187,33 +190,33 @@ def count_queries(page: Page, cookies: dict[str, str]) -> tuple[int, int]:
 # --- the server --------------------------------------------------------------------------
 
 
-def start_server(port: int, data: Path) -> subprocess.Popen:
-    args = [
-        str(BIN / "gunicorn"),
-        "spa.wsgi",
-        "--worker-class",
-        "sync",
-        "--workers",
-        "2",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--access-logfile",
-        str(data / "access.log"),
-    ]
+def start_server(
+    port: int,
+    data: Path,
+    *,
+    gunicorn: Path | None = None,
+    app: str = "spa.wsgi",
+    env: dict | None = None,
+    cwd: Path = ROOT,
+) -> subprocess.Popen:
+    gunicorn = gunicorn or BIN / "gunicorn"
+    args = [str(gunicorn), app, "--worker-class", "sync", "--workers", "2"]
+    args += ["--bind", f"127.0.0.1:{port}", "--access-logfile", str(data / f"access-{port}.log")]
     if (
         "--no-control-socket"
-        in subprocess.run([str(BIN / "gunicorn"), "--help"], capture_output=True, text=True).stdout
+        in subprocess.run([str(gunicorn), "--help"], capture_output=True, text=True).stdout
     ):
         args.append("--no-control-socket")
-    server = subprocess.Popen(args, cwd=ROOT, stderr=open(data / "gunicorn.log", "w"))  # noqa: SIM115
+    log = open(data / f"gunicorn-{port}.log", "w")  # noqa: SIM115
+    server = subprocess.Popen(args, cwd=cwd, env=env, stderr=log)
     for _ in range(100):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/__floor/", timeout=1)  # noqa: S310
             return server
         except OSError:
             time.sleep(0.2)
     server.terminate()
-    raise SystemExit(f"gunicorn did not answer on port {port}; see {data / 'gunicorn.log'}")
+    raise SystemExit(f"gunicorn did not answer on port {port}; see {log.name}")
 
 
 def server_cpu_ms(pid: int) -> float:
@@ -244,8 +247,12 @@ def drain(pid: int, limit: float = 60) -> None:
         last = now
 
 
-def fetch(url: str, cookie: str | None = None, gz: bool = False) -> tuple[int, bytes, dict]:
+def fetch(
+    url: str, cookie: str | None = None, gz: bool = False, header: str | None = None
+) -> tuple[int, bytes, dict]:
     request = urllib.request.Request(url)  # noqa: S310
+    if header:
+        request.add_header(*header.split(": ", 1))
     if cookie:
         request.add_header("Cookie", f"sessionid={cookie}")
     if gz:
@@ -255,7 +262,8 @@ def fetch(url: str, cookie: str | None = None, gz: bool = False) -> tuple[int, b
 
 
 def page_bytes(base: str, page: Page, cookies: dict[str, str]) -> str:
-    status, body, headers = fetch(base + page.path, cookies.get(page.session or ""))
+    cookie = cookies.get(page.session or "")
+    status, body, headers = fetch(base + page.path, cookie, header=page.header)
     kind = headers.get("Content-Type", "")
     if "html" not in kind:
         return f"{len(body):,} ({kind.split(';')[0]})"
@@ -272,10 +280,12 @@ def page_bytes(base: str, page: Page, cookies: dict[str, str]) -> str:
 LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 
 
-def wrk(url: str, seconds: int, connections: int, cookie: str | None) -> dict:
+def wrk(url: str, seconds: int, connections: int, cookie: str | None, header=None) -> dict:
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     if cookie:
         cmd[1:1] = ["-H", f"Cookie: sessionid={cookie}"]
+    if header:
+        cmd[1:1] = ["-H", header]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     scale = {"us": 0.001, "ms": 1, "s": 1000}
     latency = {p: float(v) * scale[u] for p, v, u in LATENCY.findall(out)}
@@ -298,43 +308,49 @@ def loadavg() -> str:
 # --- the run -----------------------------------------------------------------------------
 
 
-def measure(args, all_pages: list[Page], cookies: dict, server: subprocess.Popen) -> list[str]:
-    base = f"http://127.0.0.1:{args.port}"
-    floor, rest = all_pages[0], all_pages[1:]
+def measure(args, all_pages: list[Page], cookies: dict, servers: dict) -> list[str]:
+    """`servers`: group -> (base URL, gunicorn process)."""
+    floors = [p for p in all_pages if p.path == "/__floor/"]
+    rest = [p for p in all_pages if p not in floors]
     loads = []
     for rnd in range(args.rounds):
         # Rotate the order each round, so no page always runs last (the hottest machine).
         shift = rnd % len(rest)
-        order = [floor, *rest[shift:], *rest[:shift], floor]
-        floor_runs = []
+        order = [*floors, *rest[shift:], *rest[:shift], *reversed(floors)]
+        floor_runs: dict[str, list[dict]] = {}
         pending = []
         for page in order:
+            base, server = servers[page.group]
             before = loadavg()
             loads.append(float(before.split()[0]))
             cpu0 = server_cpu_ms(server.pid)
             cookie = cookies.get(page.session or "")
-            run = wrk(base + page.path, args.seconds, args.connections, cookie)
+            run = wrk(base + page.path, args.seconds, args.connections, cookie, page.header)
             drain(server.pid)  # queued requests finish before the CPU is read and the next run
             run["cpu"] = (server_cpu_ms(server.pid) - cpu0) / max(run["requests"], 1)
             run["load"] = before
-            if page is floor:
-                floor_runs.append(run)
+            if page in floors:
+                floor_runs.setdefault(page.group, []).append(run)
+                page.runs.append({**run, "pct": 100.0})
             else:
                 pending.append((page, run))
             print(
-                f"  round {rnd + 1} {page.path:40} {run['rps']:8.1f} req/s  "
+                f"  round {rnd + 1} {page.group:4} {page.path[:44]:44} {run['rps']:8.1f} req/s  "
                 f"p50 {run['p50']:7.2f} ms  cpu {run['cpu']:6.2f} ms/req  load {before}",
                 flush=True,
             )
-        floor_rps = statistics.mean(r["rps"] for r in floor_runs)
-        floor.runs.extend({**r, "pct": 100.0} for r in floor_runs)
         for page, run in pending:
+            floor_rps = statistics.mean(r["rps"] for r in floor_runs[page.group])
             page.runs.append({**run, "pct": 100 * run["rps"] / floor_rps})
     return [f"{min(loads):.2f}", f"{max(loads):.2f}"]
 
 
 def table(all_pages: list[Page], counts: dict, args, loads: list[str], start_load, end_load) -> str:
-    floor_cpu = statistics.median(r["cpu"] for r in all_pages[0].runs)
+    floor_cpu = {
+        p.group: statistics.median(r["cpu"] for r in p.runs)
+        for p in all_pages
+        if p.path == "/__floor/"
+    }
     lines = [
         f"# Benchmark {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         "",
@@ -365,13 +381,14 @@ def table(all_pages: list[Page], counts: dict, args, loads: list[str], start_loa
             f"| **{pct:.1f} %**{met} | {page.goal or '–'}{' %' if page.goal else ''} "
             f"| {statistics.median(r['p50'] for r in page.runs):.1f} "
             f"| {statistics.median(r['p99'] for r in page.runs):.1f} "
-            f"| {cpu:.2f} | {100 * floor_cpu / cpu:.1f} % "
-            f"| {page.queries[0]} / {page.queries[1]} | {page.size} |"
+            f"| {cpu:.2f} | {100 * floor_cpu[page.group] / cpu:.1f} % "
+            f"| {'{} / {}'.format(*page.queries) if page.queries else '–'} | {page.size} |"
         )
     lines += [
         "",
         "% of floor: the page's req/s over the mean of the two floor runs of the same round, "
-        "median over rounds. CPU: user+system time of gunicorn's master and workers per "
+        "median over rounds (peer rows: over the peer's own floor, same round). "
+        "CPU: user+system time of gunicorn's master and workers per "
         "request. Queries: in-process, cold = cache emptied first, warm = the next request. "
         "Bytes: HTML gzipped plus every linked stylesheet and script as served (gzip).",
     ]
@@ -402,6 +419,9 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     parser.add_argument("--only", default="", help="only pages whose path contains this")
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--peer", action="store_true", help="also django-appointment 3.12 (bench/peer.py)"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -414,16 +434,48 @@ def main() -> None:
     for page in all_pages:
         page.queries = count_queries(page, cookies)
 
+    peer_gunicorn = None
+    if args.peer:
+        from bench import peer
+
+        peer_gunicorn, peer_env = peer.prepare(data)
+        day = next(
+            args.anchor + timedelta(days=n)
+            for n in range(2, 9)
+            if (args.anchor + timedelta(days=n)).weekday() < 6
+        )
+        all_pages += [
+            Page("peer floor (its own project)", "/__floor/", group="peer", goal=None),
+            Page(
+                "peer: django-appointment slots, 1 staff × 1 day",
+                peer.slot_path(day),
+                group="peer",
+                goal=None,
+                header="X-Requested-With: XMLHttpRequest",
+            ),
+        ]
+
     start_load = loadavg()
-    server = start_server(args.port, data)
+    servers = {}
     try:
-        base = f"http://127.0.0.1:{args.port}"
+        servers["spa"] = (f"http://127.0.0.1:{args.port}", start_server(args.port, data))
+        if peer_gunicorn:
+            peer_server = start_server(
+                args.port + 1,
+                data,
+                gunicorn=peer_gunicorn,
+                app="peerproject.wsgi",
+                env=peer_env,
+                cwd=data / "peer",
+            )
+            servers["peer"] = (f"http://127.0.0.1:{args.port + 1}", peer_server)
         for page in all_pages:
-            page.size = page_bytes(base, page, cookies)
-        loads = measure(args, all_pages, cookies, server)
+            page.size = page_bytes(servers[page.group][0], page, cookies)
+        loads = measure(args, all_pages, cookies, servers)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for _, server in servers.values():
+            server.terminate()
+            server.wait(timeout=30)
     report = table(all_pages, counts, args, loads, start_load, loadavg())
     out = args.out or ROOT / "bench" / "out" / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
