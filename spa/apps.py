@@ -1,5 +1,5 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 # Which cached pages and values (pagecache) a row of each model can change.
 SCHEDULE_ONLY = ("bookings.Appointment", "bookings.TimeOff", "bookings.WorkingHours")
@@ -21,6 +21,8 @@ class SpaConfig(AppConfig):
                 post_save.connect(_changed, sender=model, dispatch_uid=f"pagecache-save-{model}")
                 post_delete.connect(_changed, sender=model, dispatch_uid=f"pagecache-del-{model}")
         m2m_changed.connect(_m2m_changed, dispatch_uid="pagecache-m2m")
+        # A migrated (or restored) database may hold anything: start a new generation.
+        post_migrate.connect(_migrated, sender=self, dispatch_uid="pagecache-migrate")
 
 
 def _namespaces(model) -> tuple[str, ...]:
@@ -41,6 +43,12 @@ def _changed(sender, raw=False, **kwargs) -> None:
 
     if not raw:
         bump(*_namespaces(sender))
+
+
+def _migrated(**kwargs) -> None:
+    from pagecache import bump
+
+    bump()
 
 
 def _m2m_changed(sender, instance=None, action="", **kwargs) -> None:
