@@ -348,9 +348,10 @@ def time_step(request: HttpRequest) -> HttpResponse:
             "form": form,
             "service": service,
             "therapist": therapist,
-            "slot_picker": _slot_picker(service, therapist, first, chosen),
+            # Callables: the template calls them only when the page is rendered afresh.
+            "slot_picker": lambda: _slot_picker(service, therapist, first, chosen),
             "week": week,
-            "has_next_week": first + timedelta(days=7) <= today + _rules().horizon,
+            "has_next_week": lambda: first + timedelta(days=7) <= today + _rules().horizon,
             "taken": taken,
             "nearest": nearest,
             "chosen": chosen,

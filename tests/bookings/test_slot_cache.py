@@ -47,7 +47,9 @@ def with_ana(client, spa):
     start = tomorrow_at(10)
     assert value(start) in offered(client)
     with CaptureQueriesContext(connection) as queries:
-        assert value(start) in offered(client)
+        html = offered(client)
+    assert value(start) in html
+    assert 'href="?week=1"' in html  # the next week's link, from the cached rules
     # Only the session is read: the times, the service and the therapist are cached.
     assert len(queries) <= 1, [q["sql"] for q in queries]
     return client, start
