@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test lint format migrations clean
+.PHONY: run serve test lint format migrations bench clean
 
 # Pick an interpreter of 3.12 or newer: the committed .python-version makes
 # pyenv's python3 resolve to 3.13; the machine's default python3 is 3.11,
@@ -52,6 +52,7 @@ serve: export SPA_SITE_URL ?= http://127.0.0.1:$(PORT)
 serve: $(STAMP)
 	@set -e; \
 	export DJANGO_ENV=development DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0; \
+	export DATABASE_CONN_MAX_AGE="$${DATABASE_CONN_MAX_AGE:-60}"; \
 	export DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
 	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}"; \
 	$(PY) manage.py collectstatic --no-input --verbosity 0; \
@@ -65,6 +66,13 @@ serve: $(STAMP)
 test: $(STAMP)
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-not-secret-$$RANDOM$$RANDOM} $(PY) -m pytest $(PYTEST_ARGS)
 
+# The performance benchmark (bench/README.md): not part of `make test`. It builds its own
+# data set under bench/.data/, runs gunicorn as `serve` does on BENCH_PORT (8100) and
+# wrk against every page, and writes its table to bench/out/. E.g.
+# make bench BENCH_ARGS="--rounds 5 --seconds 10" or BENCH_ARGS="--scale 5".
+bench: $(STAMP)
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -77,4 +85,4 @@ migrations: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations
 
 clean:
-	rm -rf $(VENV) data staticfiles
+	rm -rf $(VENV) data staticfiles bench/.data

@@ -14,13 +14,16 @@ from datetime import UTC, date, datetime, timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+import pagecache
 from bookings import aftercare, availability, ics, screening, services
 from bookings.forms import (
     ANY,
@@ -71,15 +74,62 @@ def _save(request: HttpRequest, **changes) -> None:
 
 
 def _service(state: dict) -> Service | None:
-    if not is_slug(state.get("service")):
+    if not is_slug(slug := state.get("service")):
         return None
-    return Service.objects.active().filter(slug=state["service"]).first()
+    return pagecache.get_or_compute(
+        "service", (slug,), lambda: Service.objects.active().filter(slug=slug).first()
+    )
 
 
 def _therapist(state: dict, service: Service) -> Therapist | None:
-    if state.get("therapist") in (None, ANY) or not is_slug(state["therapist"]):
+    if state.get("therapist") in (None, ANY) or not is_slug(slug := state["therapist"]):
         return None
-    return Therapist.objects.offering(service).filter(slug=state["therapist"]).first()
+    return pagecache.get_or_compute(
+        "therapist",
+        (service.pk, slug),
+        lambda: Therapist.objects.offering(service).filter(slug=slug).first(),
+        namespaces=(pagecache.CONTENT, pagecache.SCHEDULE),
+    )
+
+
+def _rules() -> BookingRules:
+    return pagecache.get_or_compute("rules", (), BookingRules.current)
+
+
+def _next_minute() -> datetime:
+    """Now, rounded up to the minute: free times cached for a minute are computed as of
+    its end, so none is offered inside the minimum notice."""
+    now = timezone.now()
+    return now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
+def _slot_picker(service: Service, therapist: Therapist | None, first: date, chosen) -> str:
+    """The week's free times as HTML: computed and rendered once per schedule change
+    (any booking, move, time off or shift for these therapists) and minute."""
+    now = _next_minute()
+
+    def render_week() -> str:
+        slots = availability.slots_for(
+            service, therapist, first, first + timedelta(days=6), now=now, rules=_rules()
+        )
+        return render_to_string(
+            "bookings/includes/slot_picker.html",
+            {"days": availability.slots_by_day(slots), "chosen": chosen, "spa": _identity()},
+        )
+
+    return pagecache.get_or_compute(
+        "slot-picker",
+        (service.pk, getattr(therapist, "pk", None), first, chosen, now),
+        render_week,
+        namespaces=(pagecache.CONTENT, pagecache.SCHEDULE),
+        timeout=120,
+    )
+
+
+def _identity() -> dict:
+    from spa.context_processors import identity
+
+    return identity()
 
 
 def _start(state: dict) -> datetime | None:
@@ -118,21 +168,41 @@ def _posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
-def _render_step(request: HttpRequest, step: str, template: str, context: dict) -> HttpResponse:
+# Stands in for the CSRF token in a cached step page; each response gets its own token.
+CSRF_PLACEHOLDER = "csrf-token-of-this-request"
+
+
+def _render_step(
+    request: HttpRequest,
+    step: str,
+    template: str,
+    context: dict,
+    *,
+    cache_key: tuple | None = None,
+) -> HttpResponse:
+    """Render a step. With `cache_key` (everything the page shows, besides the steps
+    already answered), a GET is rendered once per key and content or schedule change,
+    and served with this request's own CSRF token."""
     number = [name for name, _ in STEPS].index(step) + 1
     done = {name for name, _ in STEPS[: number - 1]}
-    return render(
-        request,
-        template,
-        {
-            "steps": [(name, label, name in done) for name, label in STEPS],
-            "step": step,
-            "step_number": number,
-            "step_count": len(STEPS),
-            "state": _state(request),
-            **context,
-        },
+    context = {
+        "steps": [(name, label, name in done) for name, label in STEPS],
+        "step": step,
+        "step_number": number,
+        "step_count": len(STEPS),
+        "state": _state(request),
+        **context,
+    }
+    if cache_key is None or request.method != "GET" or len(messages.get_messages(request)):
+        return render(request, template, context)
+    html = pagecache.get_or_compute(
+        "step",
+        (step, request.build_absolute_uri(), cache_key),
+        lambda: render_to_string(template, {**context, "csrf_token": CSRF_PLACEHOLDER}, request),
+        namespaces=(pagecache.CONTENT, pagecache.SCHEDULE),
+        timeout=120,
     )
+    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
 def _guard(step: str):
@@ -202,7 +272,13 @@ def service_step(request: HttpRequest) -> HttpResponse:
                 _save(request, therapist=ANY, start=start.astimezone(UTC).isoformat())
                 return redirect("bookings:time")
             return redirect("bookings:therapist")
-    return _render_step(request, "service", "bookings/step_service.html", {"form": form})
+    return _render_step(
+        request,
+        "service",
+        "bookings/step_service.html",
+        {"form": form},
+        cache_key=(form.initial.get("service"),),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -222,6 +298,7 @@ def therapist_step(request: HttpRequest) -> HttpResponse:
         "therapist",
         "bookings/step_therapist.html",
         {"form": form, "service": service, "therapists": form.therapists},
+        cache_key=(service.pk, form.initial["therapist"]),
     )
 
 
@@ -262,10 +339,7 @@ def time_step(request: HttpRequest) -> HttpResponse:
         nearest = services.nearest_alternatives(service, getattr(therapist, "pk", None), taken)
     today = timezone.localdate()
     week, first = _week_start(request, today, _start(state))
-    days = availability.slots_by_day(
-        availability.slots_for(service, therapist, first, first + timedelta(days=6))
-    )
-    rules = BookingRules.current()
+    chosen = state.get("start")
     return _render_step(
         request,
         "time",
@@ -274,13 +348,19 @@ def time_step(request: HttpRequest) -> HttpResponse:
             "form": form,
             "service": service,
             "therapist": therapist,
-            "days": days,
+            # Callables: the template calls them only when the page is rendered afresh.
+            "slot_picker": lambda: _slot_picker(service, therapist, first, chosen),
             "week": week,
-            "has_next_week": first + timedelta(days=7) <= today + rules.horizon,
+            "has_next_week": lambda: first + timedelta(days=7) <= today + _rules().horizon,
             "taken": taken,
             "nearest": nearest,
-            "chosen": state.get("start"),
+            "chosen": chosen,
         },
+        # The plain page (no time just taken, no error) is the same for everyone at
+        # this step with this choice, this week and minute.
+        cache_key=None
+        if taken
+        else (service.pk, getattr(therapist, "pk", None), first, chosen, _next_minute()),
     )
 
 
@@ -626,12 +706,15 @@ def book_url_for(service: Service, referral: tuple[str, str] | None = None) -> s
 
 
 @require_safe
+@pagecache.public_page(pagecache.CONTENT)
 def service_list(request: HttpRequest) -> HttpResponse:
     services_ = Service.objects.active().prefetch_related("regions")
     return render(request, "bookings/service_list.html", {"services": services_})
 
 
 @require_safe
+# The next free times change with the schedule, and with the clock: a minute at most.
+@pagecache.public_page(pagecache.CONTENT, pagecache.SCHEDULE, extra=lambda r: _next_minute())
 def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     from points.models import Point
 
@@ -639,7 +722,9 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Service.objects.active().prefetch_related("regions"), slug=slug if is_slug(slug) else ""
     )
     today = timezone.localdate()
-    upcoming = availability.slots_for(service, None, today, today + timedelta(days=14))[:8]
+    upcoming = availability.slots_for(
+        service, None, today, today + timedelta(days=14), now=_next_minute()
+    )[:8]
     referral = ("service", service.slug)
     return render(
         request,

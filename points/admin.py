@@ -5,6 +5,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.http import HttpRequest
 from django.utils.html import format_html
 
+import pagecache
 from points import diagrams
 from points.forms import PointImageForm
 from points.models import (
@@ -70,12 +71,14 @@ class PointImageInline(admin.StackedInline):
 @admin.action(description="Publish selected %(verbose_name_plural)s")
 def publish(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
     changed = queryset.filter(published=False).update(published=True)
+    pagecache.bump(pagecache.CONTENT)  # update() sends no signal
     modeladmin.message_user(request, f"{changed} published.", messages.SUCCESS)
 
 
 @admin.action(description="Unpublish selected %(verbose_name_plural)s (hide from clients)")
 def unpublish(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
     changed = queryset.filter(published=True).update(published=False)
+    pagecache.bump(pagecache.CONTENT)  # update() sends no signal
     modeladmin.message_user(request, f"{changed} unpublished.", messages.SUCCESS)
 
 

@@ -13,6 +13,7 @@ large canvas.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -21,8 +22,10 @@ from functools import cache
 from io import BytesIO
 
 from django.conf import settings
+from django.urls import reverse
 from PIL import Image, ImageDraw, ImageFont
 
+import pagecache
 from points import diagrams
 
 SUPERSAMPLE = 3
@@ -441,3 +444,17 @@ def point_png(point, *, width: int = CARD_WIDTH, height: int = CARD_HEIGHT) -> b
     out = BytesIO()
     card.save(out, "PNG")
     return out.getvalue()
+
+
+def share_card(point) -> tuple[bytes, str]:
+    """The card and a hash of its bytes, drawn once per content change (see pagecache)."""
+
+    def draw() -> tuple[bytes, str]:
+        png = point_png(point)
+        return png, hashlib.sha256(png).hexdigest()[:16]
+
+    return pagecache.get_or_compute("share-card", (point.pk, point.published), draw)
+
+
+def share_card_path(point) -> str:
+    return reverse("points:image", args=[point.slug, share_card(point)[1]])

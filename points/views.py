@@ -1,10 +1,11 @@
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+import pagecache
 from points import diagrams, raster, search
 from points.forms import LibraryFilterForm
 from points.models import BodyRegion, Caution, Point, Routine, RoutineStep, TechniqueStep
@@ -17,7 +18,21 @@ def _can_preview(request: HttpRequest) -> bool:
     return request.user.has_perm("points.change_point")
 
 
+def _visible(request: HttpRequest, queryset: QuerySet, slug: str):
+    """The published row; a draft only for editors.
+
+    The published lookup comes first, so a public page never reads the session
+    (and stays cacheable, with no Vary: Cookie)."""
+    found = queryset.filter(published=True, slug=slug).first()
+    if found is None and _can_preview(request):
+        found = queryset.filter(slug=slug).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 @require_safe
+@pagecache.public_page(pagecache.CONTENT)
 def library(request: HttpRequest) -> HttpResponse:
     form = LibraryFilterForm(request.GET or None)
     points = Point.objects.published().for_listing()
@@ -54,10 +69,11 @@ def library(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@pagecache.public_page(pagecache.CONTENT)
 def point_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    visible = Point.objects.all() if _can_preview(request) else Point.objects.published()
-    point = get_object_or_404(
-        visible.select_related("region").prefetch_related(
+    point = _visible(
+        request,
+        Point.objects.select_related("region").prefetch_related(
             "locating_steps",
             Prefetch("technique_steps", TechniqueStep.objects.select_related("tool")),
             "cautions",
@@ -65,7 +81,7 @@ def point_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "concerns",
             Prefetch("related", Point.objects.published().select_related("region")),
         ),
-        slug=slug,
+        slug,
     )
     routines = Routine.objects.published().filter(steps__point=point).distinct()
     return render(
@@ -77,17 +93,21 @@ def point_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "detail_diagram": diagrams.point_detail(point),
             "routines": routines,
             "total_seconds": point.technique_seconds(),
+            "share_image_url": request.build_absolute_uri(raster.share_card_path(point)),
         },
     )
 
 
 @require_safe
+@pagecache.public_page(pagecache.CONTENT)
 def routine_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    visible = Routine.objects.all() if _can_preview(request) else Routine.objects.published()
     steps = RoutineStep.objects.select_related("point__region").prefetch_related("point__cautions")
-    routine = get_object_or_404(
-        visible.select_related("region").prefetch_related(Prefetch("steps", steps), "concerns"),
-        slug=slug,
+    routine = _visible(
+        request,
+        Routine.objects.select_related("region").prefetch_related(
+            Prefetch("steps", steps), "concerns"
+        ),
+        slug,
     )
     return render(request, "points/routine.html", routine_context(routine, routine.steps.all()))
 
@@ -115,13 +135,28 @@ def routine_context(routine: Routine, steps) -> dict:
 
 
 @require_safe
-def point_image(request: HttpRequest, slug: str) -> HttpResponse:
-    """The point's diagram as a PNG share card, for link previews."""
-    visible = Point.objects.all() if _can_preview(request) else Point.objects.published()
-    point = get_object_or_404(visible.select_related("region"), slug=slug)
-    response = HttpResponse(raster.point_png(point), content_type="image/png")
+def point_image_latest(request: HttpRequest, slug: str) -> HttpResponse:
+    """The address shared before cards had a content hash: sends on to the current card."""
+    point = _visible(request, Point.objects.select_related("region"), slug)
+    response = redirect(raster.share_card_path(point))
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_safe
+@pagecache.public_page(pagecache.CONTENT)
+def point_image(request: HttpRequest, slug: str, digest: str) -> HttpResponse:
+    """The point's diagram as a PNG share card, for link previews.
+
+    Drawn once per content change (see raster.share_card); its address carries a
+    hash of the image, so browsers and proxies may keep it for good."""
+    point = _visible(request, Point.objects.select_related("region"), slug)
+    png, current = raster.share_card(point)
+    if digest != current:
+        return redirect(raster.share_card_path(point))
+    response = HttpResponse(png, content_type="image/png")
     if point.published:
-        patch_cache_control(response, public=True, max_age=86400)
+        patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
     else:
         # A draft seen by an editor must not land in a shared cache.
         patch_cache_control(response, private=True, no_store=True)

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from points import raster
+
 # --- Opening hours ------------------------------------------------------------
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -138,7 +140,7 @@ def howto_for(point, request: HttpRequest) -> dict[str, Any] | None:
         "name": f"How to press {point.code} {point.english_name} ({point.pinyin_name})",
         "description": _with_cautions(point),
         "url": page,
-        "image": request.build_absolute_uri(reverse("points:image", args=[point.slug])),
+        "image": request.build_absolute_uri(raster.share_card_path(point)),
         "totalTime": iso_duration(point.technique_seconds()),
         "step": [
             {

@@ -140,6 +140,9 @@ else:
             # IMMEDIATE takes the write lock up front, so concurrent writers
             # wait their turn instead of failing with "database is locked".
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # `make serve` keeps connections (as production does): opening SQLite and
+            # reading its schema again costs more than most cached pages.
+            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
             # A file, not shared memory: threads in the concurrency tests must
             # see each other's commits. One file per process, so parallel runs
             # on one machine do not trample each other.
@@ -149,10 +152,10 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
-# One Redis shared by every app process when CACHE_URL is set. Without it each
-# process keeps its own memory cache: fine for what the site caches today (rate
-# limits and lockouts live in the database), but anything counted in the cache
-# would then only hold per process.
+# One Redis shared by every app process when CACHE_URL is set (several machines).
+# Without it, the processes of one machine share files under DATA_DIR/cache. It
+# must be shared: cached public pages (pagecache/) are dropped by a token that a
+# staff save replaces, and every worker must see the new one at once.
 _cache_url = env_str("CACHE_URL").strip()
 if _cache_url:
     if not _cache_url.startswith(("redis://", "rediss://", "unix://")):
@@ -169,7 +172,15 @@ if _cache_url:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": DATA_DIR / "cache",
+            "KEY_PREFIX": "spa",
+            # Beyond this the cache drops a third of its files; pages are re-rendered.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -23,7 +23,8 @@ class PointSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Point.objects.published().only("slug", "updated").order_by("code")
+        # Lists, not querysets: the sitemap's paginator then counts with len(), not COUNT(*).
+        return list(Point.objects.published().only("slug", "updated").order_by("code"))
 
     def lastmod(self, point: Point):
         return point.updated
@@ -33,7 +34,7 @@ class RoutineSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Routine.objects.published().only("slug", "updated").order_by("title")
+        return list(Routine.objects.published().only("slug", "updated").order_by("title"))
 
     def lastmod(self, routine: Routine):
         return routine.updated
@@ -43,7 +44,7 @@ class ServiceSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Service.objects.active().only("slug").order_by("order", "name")
+        return list(Service.objects.active().only("slug").order_by("order", "name"))
 
     def location(self, service: Service) -> str:
         return reverse("bookings:service_detail", args=[service.slug])

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+import pagecache
 from spa import views
 from spa.sitemaps import SITEMAPS
 from spa.two_factor import TwoFactorAdminSite
@@ -14,7 +15,12 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin).
     path("favicon.ico", views.favicon),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        pagecache.public_page(pagecache.CONTENT)(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path("points/", include("points.urls")),
     path("", include("bookings.urls")),
     # The staff calendar: inside the admin's path, login and look (bookings/staff_views.py).

@@ -15,12 +15,14 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+import pagecache
 from bookings.models import Service
 from points import diagrams
 from points.models import BodyRegion, Routine
 
 
 @require_safe
+@pagecache.public_page(pagecache.CONTENT)
 def home(request: HttpRequest) -> HttpResponse:
     regions = list(
         BodyRegion.objects.annotate(point_count=Count("points", filter=Q(points__published=True)))

@@ -50,9 +50,21 @@ def _test_settings(tmp_path_factory):
         # The flow is driven faster than any person types; tests/bookings/
         # test_abuse.py turns the minimum fill time back on.
         SPA_MIN_FILL_SECONDS=0,
+        # One memory cache per test process: nothing shared with a dev server or another run.
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
     ):
         yield
     shutil.rmtree(media, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Each test rolls its database back; cached pages must not outlive it.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 # --- Personas ---------------------------------------------------------------

@@ -26,6 +26,7 @@ from urllib.parse import quote_from_bytes
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
@@ -334,6 +335,8 @@ def attempt(target: Target, flow: dict, data: dict | None = None, raw: bytes | N
             return _request(target, flow, data, raw)
         finally:
             transaction.set_rollback(True)
+            # Pages and free times cached from the rolled-back rows go with them.
+            cache.clear()
 
 
 def _request(target: Target, flow: dict, data: dict | None, raw: bytes | None):

@@ -220,11 +220,23 @@ def redis_reachable() -> bool:
     return True
 
 
-def test_without_cache_url_each_process_has_its_own_memory_cache(tmp_path):
-    result = run(["-c", CACHE_ROUND_TRIP, "k", "v"], production_env(tmp_path))
+def test_without_cache_url_the_processes_of_one_machine_share_a_file_cache(tmp_path):
+    env = production_env(tmp_path)
+    written = run(["-c", CACHE_ROUND_TRIP, "k", "v"], env)
+    # A second process (another gunicorn worker) reads what the first one wrote.
+    read_back = run(
+        [
+            "-c",
+            "import django; django.setup(); from django.core.cache import cache;"
+            " print(cache.get('k'))",
+        ],
+        env,
+    )
 
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "django.core.cache.backends.locmem.LocMemCache"
+    assert written.returncode == 0, written.stderr
+    assert written.stdout.strip() == "django.core.cache.backends.filebased.FileBasedCache"
+    assert read_back.stdout.strip() == "v", read_back.stderr
+    assert (tmp_path / "data" / "cache").is_dir()
 
 
 def test_cache_url_uses_the_shared_redis(tmp_path):

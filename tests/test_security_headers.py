@@ -127,30 +127,35 @@ def test_page_carries_every_security_header(anonymous, urls, page):
     assert parse_csp(header)["default-src"] == ["'none'"]
 
 
+SRC_ATTR = re.compile(r'\bsrc="/[^/"][^"]*"')
+DATA_BLOCK = re.compile(r'\btype="application/ld\+json"')
+
+
 @pytest.mark.parametrize("page", HTML_PAGES)
 def test_every_inline_tag_carries_the_pages_nonce(anonymous, urls, page):
+    # Same-origin script files need no nonce ('self' allows them), and browsers never
+    # run a JSON-LD data block; anything else inline must carry the page's nonce.
     response = get_https(anonymous, urls[page])
     assert response["Content-Type"].startswith("text/html")
     csp = parse_csp(response["Content-Security-Policy"])
-    tags = SCRIPT_OR_STYLE_TAG.findall(response.content.decode())
-    if not tags:
-        return
+    assert "'self'" in csp["script-src"]
     nonces = {m[1] for m in map(NONCE.fullmatch, csp["script-src"]) if m}
-    assert len(nonces) == 1, "a page with scripts needs a nonce in its policy"
-    (nonce,) = nonces
     for tag in SCRIPT_OR_STYLE_TAG.finditer(response.content.decode()):
+        if SRC_ATTR.search(tag[0]) or DATA_BLOCK.search(tag[0]):
+            continue
         attr = NONCE_ATTR.search(tag[0])
-        assert attr and attr[1] == nonce, f"{tag[0]} lacks the page's nonce"
+        assert attr and nonces == {attr[1]}, f"{tag[0]} lacks the page's nonce"
 
 
-def test_html_pages_use_scripts_with_a_nonce(anonymous, urls):
-    # Guards the test above against passing vacuously: the site's pages load
-    # Bootstrap's script through a nonce'd tag.
+def test_public_pages_need_no_nonce_so_they_can_be_cached_whole(anonymous, urls):
+    # Guards the test above against passing vacuously: the home page loads scripts,
+    # all from files on the site; the admin still uses nonces for its inline tags.
     response = get_https(anonymous, urls["home"])
 
-    assert "<script" in response.content.decode()
+    assert SRC_ATTR.search(response.content.decode())
     script_src = parse_csp(response["Content-Security-Policy"])["script-src"]
-    assert any(NONCE.fullmatch(value) for value in script_src)
+    assert not any(NONCE.fullmatch(value) for value in script_src)
+    assert "Cookie" not in response.get("Vary", "")
 
 
 @pytest.mark.parametrize("page", ["home", "point", "book", "booking", "admin_login"])

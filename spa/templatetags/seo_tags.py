@@ -11,7 +11,6 @@ from typing import Any
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
-from django.utils import csp
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -38,12 +37,12 @@ def json_ld_script(data: Any, nonce_attr: str = "") -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def json_ld(context: template.Context, data: Any) -> SafeString:
-    """``{% json_ld data %}``: the data block, with the page's CSP nonce.
+    """``{% json_ld data %}``: the data block.
 
-    Browsers never run a data block, so CSP does not strictly apply; the nonce
-    keeps it valid under any stricter policy too.
+    Browsers never run a data block, so script-src does not apply to it; without
+    a nonce, the page can be cached whole (pagecache).
     """
-    return json_ld_script(data, csp.nonce_attr(context))
+    return json_ld_script(data)
 
 
 @register.simple_tag(takes_context=True)

@@ -1,0 +1,129 @@
+"""Queries per public page: at most five once cached, and as many for a big spa as a small one.
+
+"Cold" is the first request after the cache is emptied (after a content change, every
+page is cold once); "warm" is every request after it. Growing the library sevenfold and
+adding two years of appointments must not add a single query to either.
+"""
+
+import random
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from bookings.models import Appointment, BookingRules, Service, Status, Therapist, WorkingHours
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = [
+    "/",
+    "/points/",
+    "/points/?region=lower-back",
+    "/points/?q=test",
+    "/points/bl23/",
+    "/points/routines/evening/",
+    "/services/",
+    "/services/back-massage/",
+    "/sitemap.xml",
+]
+# The booking flow's steps read the client's session, so they are never cached whole.
+FLOW = ["/book/therapist/", "/book/time/", "/book/time/?week=1"]
+WARM_MAX = 5
+
+
+def small_spa() -> dict:
+    BookingRules.current()
+    bl23 = f.point("BL23", concerns=[f.concern()], cautions=[("other", "Gently.")])
+    f.routine("Evening", points=[bl23], slug="evening")
+    service = Service.objects.create(
+        name="Back massage",
+        slug="back-massage",
+        summary="A back massage.",
+        description="We work the back.",
+        duration_minutes=60,
+        price="80.00",
+    )
+    service.regions.add(bl23.region)
+    therapists = []
+    for name in ("Ana", "Ben"):
+        user = get_user_model().objects.create_user(name.lower())
+        therapist = Therapist.objects.create(user=user, display_name=name, slug=name.lower())
+        therapist.services.add(service)
+        WorkingHours.objects.bulk_create(
+            WorkingHours(therapist=therapist, weekday=d, start=time(9), end=time(17))
+            for d in range(7)
+        )
+        therapists.append(therapist)
+    return {"service": service, "therapists": therapists, "bl23": bl23}
+
+
+def grow(spa: dict) -> None:
+    """Seven times the library, and two years of history plus a busy fortnight ahead."""
+    points = [f.point(f"GP{n}", concerns=[f.concern()]) for n in range(40)]
+    spa["bl23"].related.add(*points[:5])
+    f.routine("Long", points=points[:10], slug="long")
+    rng = random.Random(15)
+    rows = []
+    today = timezone.localdate()
+    for days in range(-730, 14):
+        day = today + timedelta(days=days)
+        for therapist in spa["therapists"]:
+            for hour in rng.sample([9, 11, 13, 15], 2):
+                start = datetime.combine(day, time(hour), tzinfo=UTC)
+                a = Appointment(
+                    service=spa["service"],
+                    therapist=therapist,
+                    status=Status.COMPLETED if days < 0 else Status.CONFIRMED,
+                    client_name="Client",
+                    client_email="client@example.com",
+                    client_phone="555 0100",
+                )
+                a.set_times(start)
+                rows.append(a)
+    Appointment.objects.bulk_create(rows, batch_size=1000)
+
+
+def booking_client(spa: dict) -> Client:
+    client = Client()
+    client.post("/book/", {"service": spa["service"].slug})
+    client.post("/book/therapist/", {"therapist": "ana"})
+    return client
+
+
+def counts(client: Client, url: str) -> tuple[int, int]:
+    cache.clear()
+    measured = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        measured.append(len(queries))
+    return measured[0], measured[1]
+
+
+def all_counts(spa: dict) -> dict[str, tuple[int, int]]:
+    anonymous, booking = Client(), booking_client(spa)
+    result = {url: counts(anonymous, url) for url in PUBLIC}
+    result.update({url: counts(booking, url) for url in FLOW})
+    return result
+
+
+def test_query_counts_stay_flat_as_the_library_and_history_grow():
+    spa = small_spa()
+    small = all_counts(spa)
+
+    grow(spa)
+    assert Appointment.objects.count() > 2000
+    big = all_counts(spa)
+
+    assert big == small
+    for url, (_cold, warm) in big.items():
+        assert warm <= WARM_MAX, (url, warm)
+    # Cached whole: a visitor's request after the first costs no query at all.
+    assert all(big[url][1] == 0 for url in PUBLIC), big
