@@ -157,7 +157,8 @@ def place_booking(
             AppointmentEvent.objects.create(
                 appointment=appointment, to_status=status, by_client=True, note="Booked online"
             )
-            transaction.on_commit(lambda: _announce_new(appointment))
+            # The emails' outbox rows commit with the booking: both or neither.
+            _announce_new(appointment)
     except IntegrityError:
         # The exclusion constraint caught a clash the re-check could not see.
         raise SlotTaken() from None
@@ -208,7 +209,7 @@ def request_callback(
             consent_version=consent_version,
             consented_at=consented_at or timezone.now(),
         )
-        transaction.on_commit(lambda: _announce_callback(callback))
+        _announce_callback(callback)
     return callback
 
 
@@ -246,7 +247,7 @@ def reschedule(appointment: Appointment, start: datetime, *, now: datetime | Non
                 by_client=True,
                 note=f"Moved from {old:%Y-%m-%d %H:%M}",
             )
-            transaction.on_commit(lambda: _announce(current, "rescheduled"))
+            _announce(current, "rescheduled")
     except IntegrityError:
         raise SlotTaken() from None
     appointment.refresh_from_db()
@@ -262,7 +263,7 @@ def cancel_by_client(appointment: Appointment, *, now: datetime | None = None) -
         current.transition(
             Status.CANCELLED, reason="Cancelled online by the client", cancelled_by="client"
         )
-        transaction.on_commit(lambda: _announce(current, "cancelled"))
+        _announce(current, "cancelled")
     appointment.refresh_from_db()
 
 

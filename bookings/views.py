@@ -420,7 +420,13 @@ def review_step(request: HttpRequest) -> HttpResponse:
             messages.error(request, "Sorry, someone booked that time a moment ago.")
             return redirect("bookings:time")
         request.session.pop(SESSION_KEY, None)
-        messages.success(request, "Thank you. Your request is in: we have emailed you the details.")
+        # True whatever the mail server does: the email is queued, not yet sent.
+        messages.success(
+            request,
+            "Thank you. Your request is in. This page is your private link to the booking: "
+            f"keep its address ({settings.SPA_SITE_URL}{appointment.get_absolute_url()}). "
+            f"We are sending a copy to {appointment.client_email}.",
+        )
         return redirect(appointment.get_absolute_url())
     from points.models import Point
 
@@ -485,7 +491,9 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
             request, "This booking can no longer be cancelled online. Please call us instead."
         )
     else:
-        messages.success(request, "Your booking is cancelled. We have sent you an email.")
+        messages.success(
+            request, "Your booking is cancelled. We are sending you an email to confirm it."
+        )
     return redirect(appointment.get_absolute_url())
 
 
@@ -508,7 +516,9 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, "This booking can no longer be moved online. Please call us.")
             return redirect(appointment.get_absolute_url())
         else:
-            messages.success(request, "Your booking has moved. We have emailed you the new time.")
+            messages.success(
+                request, "Your booking has moved. We are sending you an email with the new time."
+            )
             return redirect(appointment.get_absolute_url())
     week, first = _week_start(request, timezone.localdate())
     slots = availability.slots_for(

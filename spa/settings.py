@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Task queues: the database one by default, RQ on Redis by SPA_TASKS_BACKEND.
+    "django_tasks_db",
+    "django_tasks_rq",
+    "django_rq",
     "spa",
     "points",
     "bookings",
@@ -299,11 +303,47 @@ if env_str("SMTP_HOST"):
                 "username": env_str("SMTP_USER"),
                 "password": env_str("SMTP_PASSWORD"),
                 "use_tls": env_bool("SMTP_USE_TLS", True),
+                # Seconds per socket operation: a mail server that accepts and
+                # then hangs must not hold a worker forever.
+                "timeout": env_int("SMTP_TIMEOUT", 10, minimum=1),
             },
         }
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# --- Background tasks -------------------------------------------------------
+# Every email goes through a durable queue run by `manage.py run_worker`
+# (bookings/outbox.py keeps the state of each message and its retries). The
+# queue lives in the database by default; a spa with Redis can move it there.
+SPA_TASKS_BACKEND = env_choice("SPA_TASKS_BACKEND", "database", ("database", "redis"))
+if SPA_TASKS_BACKEND == "redis":
+    _redis_url = env_required("SPA_TASKS_REDIS_URL", "when SPA_TASKS_BACKEND=redis")
+    if not _redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "SPA_TASKS_REDIS_URL must start with redis://, rediss:// or unix://; "
+            f"got {_redis_url.partition(':')[0]!r}."
+        )
+    _redis_timeout = env_int("SPA_REDIS_TIMEOUT", 5, minimum=1)
+    _sep = "&" if "?" in _redis_url else "?"
+    RQ_QUEUES = {
+        "default": {
+            # Timeouts in the URL: redis-py reads them from the query string.
+            "URL": f"{_redis_url}{_sep}socket_timeout={_redis_timeout}"
+            f"&socket_connect_timeout={_redis_timeout}",
+            "DEFAULT_TIMEOUT": 300,
+        }
+    }
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    RQ_QUEUES = {}
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The waits before each retry of a message that could not be sent (seconds);
+# after the last one it is marked undelivered and staff are told.
+SPA_MAIL_RETRY_DELAYS = [60, 5 * 60, 30 * 60, 2 * 3600, 12 * 3600]
+# A message claimed for sending longer ago than this was lost with its worker
+# (killed mid-send): it goes back to the queue. Well above SMTP_TIMEOUT.
+SPA_MAIL_CLAIM_TIMEOUT = env_int("SPA_MAIL_CLAIM_TIMEOUT", 300, minimum=30)
 
 # --- Forms ----------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -368,19 +368,6 @@ def test_one_log_line_per_email_with_ids_only(appointment, caplog):
     assert "Casey" not in caplog.text and "casey@example.com" not in caplog.text
 
 
-def test_a_failed_send_is_logged_without_details(appointment, caplog, monkeypatch):
-    def broken(self, *args, **kwargs):
-        raise ConnectionRefusedError(f"mail server down for {self.to}")
-
-    monkeypatch.setattr(EmailMultiAlternatives, "send", broken)
-    caplog.set_level(logging.ERROR, logger="bookings.notifications")
-    notifications.notify(appointment, "requested")
-    [record] = [r for r in caplog.records if r.name == "bookings.notifications"]
-    assert record.levelno == logging.ERROR
-    assert "ConnectionRefusedError" in record.getMessage()
-    assert "casey@example.com" not in record.getMessage()
-
-
 # --- The health canary ------------------------------------------------------------
 
 
@@ -483,12 +470,12 @@ def soon(service, therapist):
 
 
 def test_reminder_sent_once(soon):
-    assert "Sent 1 reminder" in reminders()
+    assert "Queued 1 reminder" in reminders()
     [message] = mail.outbox
     assert message.subject.startswith("Reminder:") and message.to == ["casey@example.com"]
     soon.refresh_from_db()
     assert soon.reminder_sent_at is not None
-    assert "Sent 0 reminder" in reminders()
+    assert "Queued 0 reminder" in reminders()
     assert len(mail.outbox) == 1
 
 
@@ -506,7 +493,7 @@ def test_only_confirmed_within_the_window(service, therapist, soon):
     )
     book(service, therapist, start=now + timedelta(hours=30), status=Status.CONFIRMED)
     book(service, therapist, start=now - timedelta(hours=2), status=Status.CONFIRMED)
-    assert "Sent 1 reminder" in reminders()
+    assert "Queued 1 reminder" in reminders()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["casey@example.com"]
     assert Appointment.objects.filter(reminder_sent_at__isnull=False).get() == soon
@@ -514,7 +501,7 @@ def test_only_confirmed_within_the_window(service, therapist, soon):
 
 def test_hours_option_widens_the_window(service, therapist, soon):
     book(service, therapist, start=timezone.now() + timedelta(hours=30), status=Status.CONFIRMED)
-    assert "Sent 2 reminder" in reminders("--hours", "48")
+    assert "Queued 2 reminder" in reminders("--hours", "48")
 
 
 def test_dry_run_sends_nothing(soon):
@@ -542,25 +529,11 @@ def test_overlapping_runs_send_each_reminder_once(service, therapist, soon, monk
 
     monkeypatch.setattr(EmailMultiAlternatives, "send", send_and_overlap)
     first_run = reminders()
-    assert "Sent 1 reminder" in second_run["output"]
-    assert "Sent 1 reminder" in first_run
+    assert "Queued 1 reminder" in second_run["output"]
+    assert "Queued 1 reminder" in first_run
     assert len(mail.outbox) == 2
     tokens = {re.search(r"/bookings/([^/]+)/", m.body).group(1) for m in mail.outbox}
     assert tokens == {soon.token, other.token}
-
-
-def test_failed_reminder_is_released_for_the_next_run(soon, monkeypatch):
-    def broken(self, *args, **kwargs):
-        raise ConnectionRefusedError("mail server down")
-
-    monkeypatch.setattr(EmailMultiAlternatives, "send", broken)
-    output = reminders()
-    assert "Sent 0 reminder" in output and "failed" in output
-    soon.refresh_from_db()
-    assert soon.reminder_sent_at is None
-    monkeypatch.undo()
-    assert "Sent 1 reminder" in reminders()
-    assert len(mail.outbox) == 1
 
 
 # --- Through the booking services -------------------------------------------------
