@@ -87,9 +87,9 @@ def queue_reminder(appointment: Appointment) -> None:
     _queue("reminder", appointment=appointment, dedupe_key=key)
 
 
-def _queue(kind: str, *, appointment=None, callback=None, dedupe_key: str = "") -> OutgoingEmail:
+def _queue(kind: str, *, appointment=None, callback=None, **fields) -> OutgoingEmail:
     email = OutgoingEmail.objects.create(
-        kind=kind, appointment=appointment, callback=callback, dedupe_key=dedupe_key
+        kind=kind, appointment=appointment, callback=callback, **fields
     )
     if _queue_in_same_database():
         # The task row commits (or rolls back) with the email row and the booking.
@@ -215,7 +215,8 @@ def describe_error(exc: BaseException) -> str:
         return f"The mail server answered with an error ({exc.smtp_code})"
     if isinstance(exc, ConnectionRefusedError):
         return "The mail server refused the connection"
-    if isinstance(exc, TimeoutError):
+    # smtplib reports a read that timed out as a disconnection caused by it.
+    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
         return "The mail server did not answer in time"
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return "The mail server closed the connection"
@@ -282,7 +283,8 @@ def _report_failures(now: datetime) -> int:
         )
         if ids:
             OutgoingEmail.objects.filter(pk__in=ids).update(staff_alerted_at=now)
-            _queue(UNDELIVERED_SUMMARY, dedupe_key=f"summary:{now.isoformat()}")
+            # The summary lists the rows stamped with its own creation time.
+            _queue(UNDELIVERED_SUMMARY, created=now, dedupe_key=f"summary:{now.isoformat()}")
     return len(ids)
 
 
