@@ -446,6 +446,12 @@ class Appointment(models.Model):
     )
     sequence = models.PositiveIntegerField(default=0, help_text="Calendar revision (ICS SEQUENCE).")
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # The single-use token of the online booking that made it: a double-click, a
+    # retry or a second tab sending the same request finds this one instead of
+    # making another (unique, so the database refuses a duplicate outright).
+    booking_intent = models.CharField(
+        max_length=43, null=True, blank=True, unique=True, editable=False
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

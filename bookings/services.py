@@ -101,14 +101,19 @@ def place_booking(
     consented_at: datetime | None = None,
     referral: list[str] | tuple[str, str] | None = None,
     now: datetime | None = None,
+    intent: str | None = None,
 ) -> Appointment:
     """Book `start` with the therapist (or the first free one) or raise SlotTaken.
 
     `consented_at` is when the client ticked the health-data consent box
     (defaults to now); it is stored with `consent_version` on the answers.
+    `intent` is the booking's single-use token: placing the same intent again
+    (a double-click, a retry, a second tab) returns the appointment it made.
     """
     if screened.result.outcome == Outcome.DECLINE:
         raise ValueError("A declined screening books nothing; use request_callback().")
+    if existing := booked_for(intent):
+        return existing
     now = now or timezone.now()
     status, screening, flagged = _status_for(screened.result.outcome)
     try:
@@ -137,6 +142,7 @@ def place_booking(
                         consent_version=consent_version,
                         referral_kind=referral[0] if referral else "",
                         referral_slug=referral[1] if referral else "",
+                        booking_intent=intent or None,
                     )
                     appointment.set_times(start)
                     appointment.save()
@@ -159,10 +165,20 @@ def place_booking(
             )
             # The emails' outbox rows commit with the booking: both or neither.
             _announce_new(appointment)
-    except IntegrityError:
+    except (IntegrityError, SlotTaken):
+        # The same request sent twice at once: the other one booked it.
+        if existing := booked_for(intent):
+            return existing
         # The exclusion constraint caught a clash the re-check could not see.
         raise SlotTaken() from None
     return appointment
+
+
+def booked_for(intent: str | None) -> Appointment | None:
+    """The appointment an online booking request already made, if any."""
+    if not intent:
+        return None
+    return Appointment.objects.filter(booking_intent=intent).first()
 
 
 def _announce_new(appointment: Appointment) -> None:
@@ -220,12 +236,18 @@ def _announce_callback(callback: CallbackRequest) -> None:
 
 
 def reschedule(appointment: Appointment, start: datetime, *, now: datetime | None = None) -> None:
-    """Move the appointment to `start` with the same therapist, under the same guarantees."""
+    """Move the appointment to `start` with the same therapist, under the same guarantees.
+
+    Moving it to where it already is does nothing, so a repeated POST sends no
+    second email."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
             Therapist.objects.select_for_update().filter(pk=appointment.therapist_id).first()
             current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+            if current.start == start and current.holds_slot:
+                appointment.refresh_from_db()
+                return
             if not current.can_client_change(now):
                 raise ChangeNotAllowed()
             if not availability.is_free(
@@ -254,10 +276,15 @@ def reschedule(appointment: Appointment, start: datetime, *, now: datetime | Non
 
 
 def cancel_by_client(appointment: Appointment, *, now: datetime | None = None) -> None:
-    """Cancel before the cut-off. The cut-off is checked here, on the POST itself."""
+    """Cancel before the cut-off. The cut-off is checked here, on the POST itself.
+
+    Cancelling what the client already cancelled does nothing (a repeated POST)."""
     now = now or timezone.now()
     with transaction.atomic():
         current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if current.status == Status.CANCELLED and current.cancelled_by == "client":
+            appointment.refresh_from_db()
+            return
         if not current.can_client_change(now):
             raise ChangeNotAllowed()
         current.transition(

@@ -9,6 +9,7 @@ possible).
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
@@ -67,6 +68,9 @@ def _state(request: HttpRequest) -> dict:
 
 def _save(request: HttpRequest, **changes) -> None:
     state = {**_state(request), **changes}
+    # The booking's single-use token: the review form carries it, and placing
+    # it twice finds the first appointment (services.place_booking).
+    state.setdefault("intent", secrets.token_urlsafe(24))
     request.session[SESSION_KEY] = state
 
 
@@ -388,10 +392,37 @@ def _result(state: dict) -> screening.Result:
     return screening.Result(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
 
 
+def _booked_message(request: HttpRequest, appointment: Appointment) -> None:
+    # True whatever the mail server does: the email is queued, not yet sent.
+    messages.success(
+        request,
+        "Thank you. Your request is in. This page is your private link to the booking: "
+        f"keep its address ({settings.SPA_SITE_URL}{appointment.get_absolute_url()}). "
+        f"We are sending a copy to {appointment.client_email}.",
+    )
+
+
+def _once(view):
+    """A review POST whose booking is already made (double-click, retry, back button,
+    a second tab) shows that booking's page again instead of making another."""
+
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        intent = request.POST.get("intent", "") if request.method == "POST" else ""
+        if is_slug(intent) and (appointment := services.booked_for(intent)):
+            request.session.pop(SESSION_KEY, None)
+            _booked_message(request, appointment)
+            return redirect(appointment.get_absolute_url())
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
 @never_cache
 @sensitive_post_parameters()
 @sensitive_variables()
 @require_http_methods(["GET", "POST"])
+@_once
 @_guard("review")
 def review_step(request: HttpRequest) -> HttpResponse:
     state = _state(request)
@@ -414,19 +445,14 @@ def review_step(request: HttpRequest) -> HttpResponse:
                 consent_version=CONSENT_VERSION,
                 consented_at=_consented_at(state),
                 referral=state.get("referral"),
+                intent=state.get("intent"),
             )
         except services.SlotTaken:
             _save(request, taken=state["start"], start=None)
             messages.error(request, "Sorry, someone booked that time a moment ago.")
             return redirect("bookings:time")
         request.session.pop(SESSION_KEY, None)
-        # True whatever the mail server does: the email is queued, not yet sent.
-        messages.success(
-            request,
-            "Thank you. Your request is in. This page is your private link to the booking: "
-            f"keep its address ({settings.SPA_SITE_URL}{appointment.get_absolute_url()}). "
-            f"We are sending a copy to {appointment.client_email}.",
-        )
+        _booked_message(request, appointment)
         return redirect(appointment.get_absolute_url())
     from points.models import Point
 
