@@ -706,3 +706,34 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} email #{self.pk}"
+
+
+class BookingDraftQuerySet(models.QuerySet):
+    def live(self) -> BookingDraftQuerySet:
+        return self.filter(expires_at__gt=timezone.now())
+
+    def expired(self) -> BookingDraftQuerySet:
+        return self.filter(expires_at__lte=timezone.now())
+
+
+class BookingDraft(models.Model):
+    """A booking in progress: what the client entered so far, health answers included.
+
+    Kept here, never in the session (which holds only this row's random key,
+    so `django_session` and its backups carry no name, contact or answer). A
+    draft lives SPA_BOOKING_DRAFT_MINUTES after its last change; then it is
+    ignored, and `purge_health_data` deletes it.
+    """
+
+    key = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    data = models.JSONField(default=dict)
+    expires_at = models.DateTimeField()
+
+    objects = BookingDraftQuerySet.as_manager()
+
+    class Meta:
+        # The purge deletes by expiry.
+        indexes = [models.Index(fields=["expires_at"], name="booking_draft_expires")]
+
+    def __str__(self) -> str:
+        return f"Booking draft #{self.pk}"

@@ -1,9 +1,10 @@
 """The booking flow at /book/ and the client's private page at /bookings/<token>/.
 
-The flow keeps what the client entered in their session, one step at a time,
-so going back and forth keeps everything. Nothing is written to the database
-until the review step (or a callback request when online booking is not
-possible).
+The flow keeps what the client entered in a server-side draft (BookingDraft),
+one step at a time, so going back and forth keeps everything; the session
+holds only the draft's random key, never a name, a contact or an answer. No
+appointment is written until the review step (or a callback request when
+online booking is not possible); an abandoned draft expires and is purged.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from bookings.forms import (
 )
 from bookings.models import (
     Appointment,
+    BookingDraft,
     BookingRules,
     Outcome,
     Question,
@@ -47,7 +49,8 @@ from bookings.models import (
 from points.forms import is_slug
 from spa import throttle
 
-SESSION_KEY = "booking"
+# The session key under which the draft's key is kept (nothing else is).
+DRAFT_KEY = "booking_draft"
 STEPS = [
     ("service", "Session"),
     ("therapist", "Therapist"),
@@ -62,16 +65,48 @@ STEP_URLS = {name: f"bookings:{name}" for name, _ in STEPS}
 # --- Session state ------------------------------------------------------------------
 
 
+def _draft(request: HttpRequest) -> BookingDraft | None:
+    """This visitor's live draft, read once per request."""
+    if not hasattr(request, "_booking_draft"):
+        key = request.session.get(DRAFT_KEY)
+        request._booking_draft = (
+            BookingDraft.objects.live().filter(key=key).first() if is_slug(key) else None
+        )
+    return request._booking_draft
+
+
 def _state(request: HttpRequest) -> dict:
-    return request.session.get(SESSION_KEY, {})
+    draft = _draft(request)
+    return draft.data if draft is not None else {}
+
+
+def _write(request: HttpRequest, data: dict) -> None:
+    expires = timezone.now() + timedelta(minutes=settings.SPA_BOOKING_DRAFT_MINUTES)
+    draft = _draft(request)
+    if draft is None:
+        draft = BookingDraft.objects.create(data=data, expires_at=expires)
+        request.session[DRAFT_KEY] = draft.key
+        request._booking_draft = draft
+    else:
+        draft.data, draft.expires_at = data, expires
+        draft.save(update_fields=["data", "expires_at"])
 
 
 def _save(request: HttpRequest, **changes) -> None:
     state = {**_state(request), **changes}
+    state.pop("callback", None)  # a new booking after a call-back request
     # The booking's single-use token: the review form carries it, and placing
     # it twice finds the first appointment (services.place_booking).
     state.setdefault("intent", secrets.token_urlsafe(24))
-    request.session[SESSION_KEY] = state
+    _write(request, state)
+
+
+def _clear(request: HttpRequest) -> None:
+    """The booking is done: its draft goes, answers and all."""
+    if (draft := _draft(request)) is not None:
+        draft.delete()
+    request._booking_draft = None
+    request.session.pop(DRAFT_KEY, None)
 
 
 def _service(state: dict) -> Service | None:
@@ -366,15 +401,17 @@ def _decline(request, state, rows, result, version) -> HttpResponse:
         consent_version=CONSENT_VERSION,
         consented_at=timezone.now(),
     )
-    request.session.pop(SESSION_KEY, None)
-    request.session["callback"] = {"name": details["name"], "guidance": list(result.guidance)}
+    _clear(request)
+    # What the call-back page shows, kept in a draft too (the guidance follows
+    # from the answers): it survives a reload until the draft expires.
+    _write(request, {"callback": {"name": details["name"], "guidance": list(result.guidance)}})
     return redirect("bookings:callback")
 
 
 @never_cache
 @require_safe
 def callback_done(request: HttpRequest) -> HttpResponse:
-    info = request.session.pop("callback", None)
+    info = _state(request).get("callback")
     if info is None:
         return redirect("bookings:service")
     return render(request, "bookings/callback.html", {"info": info})
@@ -409,7 +446,7 @@ def _once(view):
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         intent = request.POST.get("intent", "") if request.method == "POST" else ""
         if is_slug(intent) and (appointment := services.booked_for(intent)):
-            request.session.pop(SESSION_KEY, None)
+            _clear(request)
             _booked_message(request, appointment)
             return redirect(appointment.get_absolute_url())
         return view(request, *args, **kwargs)
@@ -451,7 +488,7 @@ def review_step(request: HttpRequest) -> HttpResponse:
             _save(request, taken=state["start"], start=None)
             messages.error(request, "Sorry, someone booked that time a moment ago.")
             return redirect("bookings:time")
-        request.session.pop(SESSION_KEY, None)
+        _clear(request)
         _booked_message(request, appointment)
         return redirect(appointment.get_absolute_url())
     from points.models import Point

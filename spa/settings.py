@@ -367,6 +367,10 @@ SPA_STAFF_EMAIL = env_str("SPA_STAFF_EMAIL", "bookings@willowstone.example")
 # wording on the questionnaire promises two years.
 SPA_HEALTH_RETENTION_MONTHS = env_int("SPA_HEALTH_RETENTION_MONTHS", 24, minimum=1)
 
+# A booking in progress (health answers included) is kept server-side this
+# long after the client's last step; then it is dropped and purged.
+SPA_BOOKING_DRAFT_MINUTES = env_int("SPA_BOOKING_DRAFT_MINUTES", 120, minimum=5)
+
 # --- Logging --------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -134,3 +134,12 @@ def staff_in(role: str, username: str) -> tuple[Client, object]:
 @pytest.fixture
 def front_desk(db):
     return staff_in("Front desk", "fran")
+
+
+def booking_state(client) -> dict:
+    """What the booking flow has kept for this client so far (its server-side draft)."""
+    from bookings.models import BookingDraft
+
+    key = client.session.get("booking_draft")
+    draft = BookingDraft.objects.filter(key=key).first() if key else None
+    return draft.data if draft is not None else {}

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from bookings.forms import DetailsForm
 from bookings.models import Appointment, CallbackRequest
-from tests.bookings.conftest import DETAILS, answers, tomorrow_at
+from tests.bookings.conftest import DETAILS, answers, booking_state, tomorrow_at
 
 pytestmark = pytest.mark.django_db
 
@@ -172,7 +172,7 @@ def stamp(seconds_ago: int) -> str:
 
 
 def stored_details(client: Client):
-    return client.session.get("booking", {}).get("details")
+    return booking_state(client).get("details")
 
 
 def test_details_page_carries_a_hidden_empty_trap(anonymous, spa):
