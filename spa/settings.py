@@ -126,6 +126,15 @@ if _database_url:
             conn_health_checks=PRODUCTION,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A database that does not answer must cost seconds, not a worker: a
+        # connect timeout, and a ceiling on any one statement (0 turns it off).
+        _statement_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 15_000, minimum=0)
+        DATABASES["default"]["OPTIONS"] = {
+            "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1),
+            "options": f"-c statement_timeout={_statement_ms}",
+            **DATABASES["default"].get("OPTIONS", {}),
+        }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # A sqlite:/// URL (several app servers on one file, as the scale-out
         # test runs them) needs the same locking as the default file below;
@@ -170,6 +179,11 @@ if _cache_url:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _cache_url,
             "KEY_PREFIX": "spa",
+            # A Redis that hangs must not hang the request behind it.
+            "OPTIONS": {
+                "socket_timeout": env_int("SPA_REDIS_TIMEOUT", 5, minimum=1),
+                "socket_connect_timeout": env_int("SPA_REDIS_TIMEOUT", 5, minimum=1),
+            },
         }
     }
 else:
@@ -375,6 +389,9 @@ SPA_BOOKING_DRAFT_MINUTES = env_int("SPA_BOOKING_DRAFT_MINUTES", 120, minimum=5)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # The database away: one line per failed request, not a traceback each.
+    "filters": {"database_down": {"()": "spa.logfilters.DatabaseDownOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["database_down"]}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
