@@ -66,7 +66,8 @@ serve: $(STAMP)
 	$(PY) manage.py run_worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn spa.wsgi --worker-class sync --workers 2 \
-	  --bind 127.0.0.1:$(PORT) --access-logfile - $$no_control_socket
+	  --bind 127.0.0.1:$(PORT) --access-logfile - \
+	  --logger-class spa.gunicorn_logging.RedactingLogger $$no_control_socket
 
 # The suite runs with DEBUG off, as production does; it needs some secret key.
 test: $(STAMP)

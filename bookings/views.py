@@ -513,6 +513,20 @@ def review_step(request: HttpRequest) -> HttpResponse:
 # --- The client's own booking -----------------------------------------------------------
 
 
+def _private(view):
+    """The client's private pages: their address is the key to the booking, so no
+    Referer carries it anywhere, not even to the site's own pages (and their logs)."""
+
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
 def _appointment(token: str) -> Appointment:
     # Tokens are URL-safe base64; anything else (a NUL byte included) is not one.
     if not is_slug(token) or len(token) > 64:
@@ -522,6 +536,7 @@ def _appointment(token: str) -> Appointment:
     )
 
 
+@_private
 @never_cache
 @require_safe
 def manage(request: HttpRequest, token: str) -> HttpResponse:
@@ -541,6 +556,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@_private
 @never_cache
 @require_POST
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
@@ -560,6 +576,7 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(appointment.get_absolute_url())
 
 
+@_private
 @never_cache
 @require_http_methods(["GET", "POST"])
 def reschedule(request: HttpRequest, token: str) -> HttpResponse:
@@ -604,6 +621,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@_private
 @never_cache
 @require_safe
 def calendar_file(request: HttpRequest, token: str) -> HttpResponse:
@@ -660,6 +678,7 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@_private
 @never_cache
 @require_safe
 def aftercare_routine(request: HttpRequest, token: str, slug: str) -> HttpResponse:
