@@ -181,6 +181,16 @@ class DetailsForm(HumanCheckMixin, forms.Form):
 YES_NO = [("no", "No"), ("yes", "Yes")]
 
 
+def retention_period(months: int | None = None) -> str:
+    """SPA_HEALTH_RETENTION_MONTHS in words, as the consent promises it ("two years")."""
+    months = settings.SPA_HEALTH_RETENTION_MONTHS if months is None else months
+    words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+    if months % 12 == 0 and months // 12 in words:
+        years = months // 12
+        return f"{words[years]} year{'s' if years > 1 else ''}"
+    return f"{months} month{'s' if months != 1 else ''}"
+
+
 class HealthForm(forms.Form):
     """The contraindications questionnaire, built from the active questions."""
 
@@ -227,7 +237,7 @@ class HealthForm(forms.Form):
             label=(
                 "I agree that the spa may keep these answers to make my session safe. "
                 "Only my therapist and the owner can read them, and they are deleted "
-                "two years after my visit."
+                f"{retention_period()} after my visit."
             ),
             error_messages={
                 "required": "We can only book a session with your agreement to keep these answers."

@@ -264,7 +264,8 @@ SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000,
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # Opt in only once every subdomain serves HTTPS: leaving the list is slow.
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False) and SECURE_HSTS_SECONDS > 0
-if env_bool("DJANGO_BEHIND_PROXY", False):
+SPA_BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if SPA_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -378,7 +379,7 @@ SPA_SITE_URL = env_str("SPA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SPA_STAFF_EMAIL = env_str("SPA_STAFF_EMAIL", "bookings@willowstone.example")
 # Health answers are deleted this many months after the visit (or the call-back
 # request) by `manage.py purge_health_data`, run daily by cron. The consent
-# wording on the questionnaire promises two years.
+# wording on the questionnaire states this period (bookings.forms.retention_period).
 SPA_HEALTH_RETENTION_MONTHS = env_int("SPA_HEALTH_RETENTION_MONTHS", 24, minimum=1)
 
 # A booking in progress (health answers included) is kept server-side this

@@ -70,3 +70,15 @@ def test_consent_box_is_unticked_at_first(anonymous, spa, questions):
     html = anonymous.get("/book/health/").content.decode()
     checkbox = html[html.index('name="health_consent"') :].split(">", 1)[0]
     assert "checked" not in checkbox
+
+
+@pytest.mark.parametrize(
+    ("months", "words"),
+    [(24, "two years"), (12, "one year"), (36, "three years"), (18, "18 months")],
+)
+def test_the_consent_states_the_retention_setting(settings, months, words):
+    from bookings.forms import HealthForm
+
+    settings.SPA_HEALTH_RETENTION_MONTHS = months
+    label = HealthForm(questions=[]).fields["health_consent"].label
+    assert f"deleted {words} after my visit" in label
