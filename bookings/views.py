@@ -194,15 +194,29 @@ def _guard(step: str):
 # --- Rate limits ------------------------------------------------------------------------
 
 
-def _booking_limit(request: HttpRequest, state: dict) -> HttpResponse | None:
-    """A 429 page once this address or this email has sent too many bookings or call-backs."""
-    return throttle.limited(
-        request,
-        [
-            ("booking-ip", throttle.client_ip(request)),
-            ("booking-email", state["details"]["email"]),
-        ],
-        limit=settings.SPA_BOOKING_LIMIT_PER_HOUR,
+def _booking_limit(
+    request: HttpRequest, state: dict, scope: str = "booking"
+) -> HttpResponse | None:
+    """A 429 page once this address has sent too many booking (or call-back) requests, or
+    this email has too many that went through. The email's count grows only in
+    `_count_for_email`, after success: attempts that fail (a slot just taken) cost the
+    client nothing, and nobody can spend a stranger's quota without booking for real."""
+    limit = settings.SPA_BOOKING_LIMIT_PER_HOUR
+    if too_many := throttle.limited(
+        request, [(f"{scope}-ip", throttle.client_network(request))], limit=limit
+    ):
+        return too_many
+    if not throttle.within(
+        f"{scope}-email", throttle.email_key(state["details"]["email"]), limit=limit
+    ):
+        return throttle.too_many_requests(request, throttle.HOUR)
+    return None
+
+
+def _count_for_email(state: dict, scope: str = "booking") -> None:
+    email = throttle.email_key(state["details"]["email"])
+    throttle.hit(
+        f"{scope}-email", email, limit=settings.SPA_BOOKING_LIMIT_PER_HOUR, window=throttle.HOUR
     )
 
 
@@ -210,7 +224,7 @@ def _manage_limit(request: HttpRequest, token: str) -> HttpResponse | None:
     """A 429 page once this address or this booking link has made too many changes."""
     return throttle.limited(
         request,
-        [("manage-ip", throttle.client_ip(request)), ("manage-token", token)],
+        [("manage-ip", throttle.client_network(request)), ("manage-token", token)],
         limit=settings.SPA_MANAGE_LIMIT_PER_HOUR,
     )
 
@@ -369,7 +383,7 @@ def health_step(request: HttpRequest) -> HttpResponse:
             row["triggered"] = row["code"] in result.triggered
         version = screening.questionnaire_version(questions)
         if result.outcome == Outcome.DECLINE:
-            if too_many := _booking_limit(request, state):
+            if too_many := _booking_limit(request, state, scope="callback"):
                 return too_many
             return _decline(request, state, rows, result, version)
         _save(
@@ -401,6 +415,7 @@ def _decline(request, state, rows, result, version) -> HttpResponse:
         consent_version=CONSENT_VERSION,
         consented_at=timezone.now(),
     )
+    _count_for_email(state, scope="callback")
     _clear(request)
     # What the call-back page shows, kept in a draft too (the guidance follows
     # from the answers): it survives a reload until the draft expires.
@@ -488,6 +503,7 @@ def review_step(request: HttpRequest) -> HttpResponse:
             _save(request, taken=state["start"], start=None)
             messages.error(request, "Sorry, someone booked that time a moment ago.")
             return redirect("bookings:time")
+        _count_for_email(state)
         _clear(request)
         _booked_message(request, appointment)
         return redirect(appointment.get_absolute_url())

@@ -298,10 +298,13 @@ AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False
 # The same client address as the rate limits; the ipware setting is for
 # completeness should django-ipware ever be installed (the callable wins).
-AXES_CLIENT_IP_CALLABLE = "spa.throttle.client_ip"
+# IPv6 clients grouped by /64, as for the rate limits: one subscriber holds
+# a whole /64 and could otherwise try passwords from each address in turn.
+AXES_CLIENT_IP_CALLABLE = "spa.throttle.client_network"
 AXES_IPWARE_PROXY_COUNT = SPA_PROXY_COUNT
-# Staff need a TOTP device (added in admin) to use the admin; off for the demo.
-SPA_ADMIN_REQUIRE_2FA = env_bool("SPA_ADMIN_REQUIRE_2FA", False)
+# Staff need a TOTP device (added in admin) to use the admin: on in production
+# (the admin reads health answers) unless the operator turns it off; off for the demo.
+SPA_ADMIN_REQUIRE_2FA = env_bool("SPA_ADMIN_REQUIRE_2FA", PRODUCTION)
 
 # --- Mail -----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("SPA_FROM_EMAIL", "Willow & Stone Spa <hello@willowstone.example>")

@@ -315,3 +315,47 @@ def test_cancel_with_the_pages_csrf_token_works(spa):
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.status == "cancelled"
+
+
+# --- Limits that never punish the wrong person ------------------------------------
+
+
+def test_ipv6_clients_are_counted_by_their_64(spa, questions, settings):
+    for i in range(5):
+        client = Client(REMOTE_ADDR=f"2001:db8:1:2::{i + 1}")
+        assert book(client, spa, 9 + i, f"client{i}@example.com").status_code == 302
+
+    response = book(Client(REMOTE_ADDR="2001:db8:1:2::ff"), spa, 15, "client5@example.com")
+
+    assert_too_many(response, settings)
+    # Another /64 is another subscriber.
+    other = book(Client(REMOTE_ADDR="2001:db8:1:3::1"), spa, 15, "client6@example.com")
+    assert other.status_code == 302
+
+
+def test_a_strangers_call_backs_do_not_lock_a_victims_bookings(spa, questions):
+    for i in range(5):
+        attacker = Client(REMOTE_ADDR=f"198.51.100.{i + 1}")
+        response = book(attacker, spa, 9, "victim@example.com", fever="yes")
+        assert response["Location"] == "/book/call-back/"
+
+    victim = Client(REMOTE_ADDR="203.0.113.7")
+    assert book(victim, spa, 10, "Victim@Example.com").status_code == 302
+
+
+def test_failed_attempts_spend_no_email_quota(spa, questions, settings):
+    settings.SPA_BOOKING_LIMIT_PER_HOUR = 2
+    # Someone else holds 10:00 with both therapists.
+    for i in range(2):
+        assert book(Client(REMOTE_ADDR=f"198.51.100.{i + 1}"), spa, 10, f"o{i}@example.com")
+    for i in range(3):
+        response = book(Client(REMOTE_ADDR=f"203.0.113.{i + 1}"), spa, 10, "casey@example.com")
+        assert response["Location"] == "/book/time/"  # just taken
+    assert book(Client(REMOTE_ADDR="203.0.113.50"), spa, 12, "casey@example.com").status_code == 302
+
+
+def test_a_plus_tag_is_the_same_mailbox(spa, questions, settings):
+    settings.SPA_BOOKING_LIMIT_PER_HOUR = 1
+    assert book(Client(REMOTE_ADDR="203.0.113.1"), spa, 10, "casey@example.com").status_code == 302
+    response = book(Client(REMOTE_ADDR="203.0.113.2"), spa, 12, "Casey+spa@Example.com")
+    assert_too_many(response, settings)
