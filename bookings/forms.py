@@ -96,9 +96,14 @@ class HumanCheckMixin:
 
     Neither is a form field (cleaned_data stays as it was): the template
     renders an empty, hidden `honeypot_name` input and `issued_token`, a
-    signed time stamp. A filled honeypot, or a form sent back sooner than
-    SPA_MIN_FILL_SECONDS (0 turns that check off), or a missing, forged or day-old
-    stamp, fails with a neutral message and nothing is kept.
+    signed time stamp of `stamp_for` (a nonce the view keeps server-side and
+    replaces once the form is accepted, so each stamp is good for one form
+    and once). A filled honeypot, a form sent back sooner than
+    SPA_MIN_FILL_SECONDS (0 turns the stamp check off), or a missing, forged,
+    day-old, replayed or another visitor's stamp fails with a neutral message
+    and nothing is kept. A `returning` person (who already passed once for
+    this booking, and came back with "Change" or after a time was taken) is
+    not timed again.
     """
 
     honeypot_name = "website"
@@ -106,6 +111,11 @@ class HumanCheckMixin:
     issued_salt = "bookings.human-check"
     issued_max_age = 24 * 3600
     human_check_error = "Please check your details, then press Continue again."
+
+    def __init__(self, *args, stamp_for: str = "form", returning: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stamp_for = stamp_for
+        self.returning = returning
 
     def clean(self):
         cleaned = super().clean()
@@ -120,11 +130,15 @@ class HumanCheckMixin:
         token = str(self.data.get(self.issued_name, ""))
         signer = signing.TimestampSigner(salt=self.issued_salt)
         try:
-            signer.unsign(token, max_age=self.issued_max_age)
+            value = signer.unsign(token, max_age=self.issued_max_age)
         except signing.BadSignature:  # SignatureExpired included
             return False
+        if value != self.stamp_for:
+            return False  # issued for another form, or already used
         # A person who was quick keeps their stamp, so the next try passes.
         self._issued = token
+        if self.returning:
+            return True
         try:
             signer.unsign(token, max_age=minimum)
         except signing.SignatureExpired:
@@ -134,7 +148,7 @@ class HumanCheckMixin:
     @property
     def issued_token(self) -> str:
         issued = getattr(self, "_issued", None)
-        return issued or signing.TimestampSigner(salt=self.issued_salt).sign("form")
+        return issued or signing.TimestampSigner(salt=self.issued_salt).sign(self.stamp_for)
 
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{7,25}$")

@@ -344,9 +344,19 @@ def time_step(request: HttpRequest) -> HttpResponse:
 @_guard("details")
 def details_step(request: HttpRequest) -> HttpResponse:
     state = _state(request)
-    form = DetailsForm(_posted(request), initial=state.get("details"))
+    if not state.get("form_nonce"):
+        # What this form's time stamp is bound to; replaced once it is accepted.
+        _save(request, form_nonce=secrets.token_urlsafe(16))
+        state = _state(request)
+    form = DetailsForm(
+        _posted(request),
+        initial=state.get("details"),
+        stamp_for=state["form_nonce"],
+        # Back with "Change", or after a time was taken: already timed once.
+        returning=bool(state.get("details")),
+    )
     if request.method == "POST" and form.is_valid():
-        _save(request, details=form.cleaned_data)
+        _save(request, details=form.cleaned_data, form_nonce=secrets.token_urlsafe(16))
         return redirect("bookings:health")
     return _render_step(request, "details", "bookings/step_details.html", {"form": form})
 
