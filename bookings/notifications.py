@@ -8,8 +8,9 @@ summarised to the staff mailbox. No request waits on the mail server.
 
 Health information never leaves through this channel: nothing here reads
 `appointment.health`, avoid points or areas, client notes or status reasons.
-The only screening text a client sees is `client_guidance` (what to bring),
-and only while the appointment awaits clearance. Log lines carry ids and
+Not even `client_guidance` goes out: while the appointment awaits clearance,
+the email says only to bring a note (NOTE_TO_BRING) and links to the booking
+page, where the specifics are. Log lines carry ids and
 kinds, never names or addresses.
 """
 
@@ -49,7 +50,14 @@ KINDS = (
 )
 # The kinds that carry the calendar file: the entry is added, moved or removed.
 CALENDAR_KINDS = {"confirmed", "rescheduled", "cancelled"}
-# The kinds that may repeat what to bring (only while awaiting clearance).
+# What an email says about a clearance: only what to do. The specifics (which
+# condition, which area to keep away from) follow from the answers, so they stay
+# behind the private link, on the booking page.
+NOTE_TO_BRING = (
+    "Please bring a short note from your doctor or care team saying that massage is "
+    "fine for you. The details are on your booking page."
+)
+# The kinds that may say what to bring (only while awaiting clearance).
 GUIDANCE_KINDS = {"requested", "awaiting-clearance", "confirmed", "reminder"}
 # The kinds that only make sense while the appointment still holds its slot. A
 # queued task may run after a later cancellation; it then sends nothing.
@@ -409,7 +417,7 @@ def email_context(appointment: Appointment, kind: str) -> dict:
             f"starts. After that, please call us on {settings.SPA_PHONE}."
         ),
         "awaiting_clearance": awaiting,
-        "guidance": appointment.client_guidance if awaiting and kind in GUIDANCE_KINDS else "",
+        "guidance": NOTE_TO_BRING if awaiting and kind in GUIDANCE_KINDS else "",
         "cancelled_by_client": appointment.cancelled_by == Appointment.CancelledBy.CLIENT,
         "aftercare": aftercare_links(appointment) if kind in AFTERCARE_KINDS else [],
     }

@@ -171,14 +171,19 @@ def test_awaiting_clearance_says_held_and_what_to_bring(service, therapist):
     notifications.notify(a, "awaiting-clearance")
     message = mail.outbox[0]
     assert "holding this time" in message.body
-    assert GUIDANCE in message.body and GUIDANCE in html_of(message)
+    # What to do, and where the details are; never the condition itself.
+    assert notifications.NOTE_TO_BRING in message.body
+    assert notifications.NOTE_TO_BRING in html_of(message)
+    assert manage_url(a) in message.body
+    assert GUIDANCE not in message.body and GUIDANCE not in html_of(message)
 
 
 @pytest.mark.parametrize("kind", ["requested", "awaiting-clearance", "confirmed", "reminder"])
 def test_guidance_only_while_awaiting_clearance(service, therapist, kind):
     waiting = book(service, therapist, status=Status.AWAITING_CLEARANCE, client_guidance=GUIDANCE)
     notifications.notify(waiting, kind)
-    assert GUIDANCE in mail.outbox[-1].body
+    assert notifications.NOTE_TO_BRING in mail.outbox[-1].body
+    assert GUIDANCE not in mail.outbox[-1].body
     cleared = book(
         service,
         therapist,
@@ -188,6 +193,7 @@ def test_guidance_only_while_awaiting_clearance(service, therapist, kind):
     )
     notifications.notify(cleared, kind)
     assert GUIDANCE not in mail.outbox[-1].body and GUIDANCE not in html_of(mail.outbox[-1])
+    assert notifications.NOTE_TO_BRING not in mail.outbox[-1].body
 
 
 def test_declined_gives_no_reason_and_says_to_call(appointment):
@@ -448,7 +454,7 @@ def test_health_canary_never_leaves(service, therapist, staff_user, caplog):
     assert any("Call back" in s for s in subjects)
     for message in mail.outbox:
         assert CANARY not in _everything_in(message), message.subject
-    assert GUIDANCE in mail.outbox[0].body  # the guidance is allowed, and it did go out
+    assert notifications.NOTE_TO_BRING in mail.outbox[0].body  # what to do did go out
     assert CANARY not in caplog.text
     assert all(CANARY not in r.getMessage() for r in caplog.records)
 

@@ -69,6 +69,10 @@ class Command(BaseCommand):
                     "--with-scheduler",
                     "--job-class",
                     "django_tasks_rq.Job",
+                    # Jobs run in this process (no fork per job), as in the tests,
+                    # with this process's database connection handling.
+                    "--worker-class",
+                    "rq.worker.SimpleWorker",
                     verbosity=verbosity,
                 )
             else:
