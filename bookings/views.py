@@ -541,11 +541,13 @@ def review_step(request: HttpRequest) -> HttpResponse:
 
 def _private(view):
     """The client's private pages: their address is the key to the booking, so no
-    Referer carries it anywhere, not even to the site's own pages (and their logs)."""
+    Referer carries its path anywhere, not even to the site's own pages (and their
+    logs). "strict-origin", not "no-referrer": with the latter browsers send
+    `Origin: null`, and the page's own cancel and move forms would fail CSRF."""
 
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "strict-origin"
         return response
 
     wrapped.__name__ = view.__name__
