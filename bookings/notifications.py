@@ -69,6 +69,7 @@ HOLDING_KINDS = {"requested", "awaiting-clearance", "confirmed", "rescheduled", 
 # Kinds that are not client emails about an appointment.
 STAFF_ALERT = "staff-alert"
 CALLBACK_ALERT = "callback-alert"
+CALLBACK_RECEIVED = "callback-received"
 UNDELIVERED_SUMMARY = "undelivered-summary"
 
 
@@ -87,6 +88,11 @@ def notify_staff(appointment: Appointment) -> None:
 def notify_callback(callback: CallbackRequest) -> None:
     """Alert the staff mailbox to a client who asked to be called back."""
     _queue(CALLBACK_ALERT, callback=callback)
+
+
+def confirm_callback(callback: CallbackRequest) -> None:
+    """Tell the client we will call them back: no word of why (that follows from the answers)."""
+    _queue(CALLBACK_RECEIVED, callback=callback)
 
 
 def queue_reminder(appointment: Appointment) -> None:
@@ -176,6 +182,8 @@ def _sent_line(email: OutgoingEmail) -> tuple:
         return "Sent staff alert for appointment %s", email.appointment_id
     if email.kind == CALLBACK_ALERT:
         return "Sent call-back alert for callback %s", email.callback_id
+    if email.kind == CALLBACK_RECEIVED:
+        return "Sent call-back confirmation for callback %s", email.callback_id
     if email.kind == UNDELIVERED_SUMMARY:
         return "Sent undelivered-mail summary #%s", email.pk
     return "Sent %s email for appointment %s", email.kind, email.appointment_id
@@ -239,6 +247,8 @@ def build_message(email: OutgoingEmail) -> EmailMultiAlternatives | None:
         message = _staff_alert(email.appointment)
     elif email.kind == CALLBACK_ALERT:
         message = _callback_alert(email.callback)
+    elif email.kind == CALLBACK_RECEIVED:
+        message = _callback_received(email.callback)
     elif email.kind == UNDELIVERED_SUMMARY:
         message = _undelivered_summary(email)
     else:
@@ -360,6 +370,19 @@ def _callback_alert(callback: CallbackRequest) -> EmailMultiAlternatives:
     # The subject shows on lock screens: no client name in it.
     subject = f"Call back request: {callback.service.name if callback.service else 'a client'}"
     return _staff_message(subject, render_to_string("emails/callback_alert.txt", context))
+
+
+def _callback_received(callback: CallbackRequest) -> EmailMultiAlternatives:
+    return EmailMultiAlternatives(
+        subject=f"We will call you back · {settings.SPA_NAME}",
+        body=render_to_string(
+            "emails/callback_received.txt", {"spa": identity(), "callback": callback}
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[callback.email],
+        reply_to=[settings.SPA_EMAIL],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
 
 
 def _undelivered_summary(summary: OutgoingEmail) -> EmailMultiAlternatives:

@@ -233,6 +233,7 @@ def _announce_callback(callback: CallbackRequest) -> None:
     from bookings import notifications
 
     notifications.notify_callback(callback)
+    notifications.confirm_callback(callback)
 
 
 def reschedule(appointment: Appointment, start: datetime, *, now: datetime | None = None) -> None:

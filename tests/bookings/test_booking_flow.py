@@ -85,7 +85,11 @@ def test_decline_takes_no_slot_and_keeps_details_for_a_callback(
     )
     assert callback.notes == "Firm pressure please."
     assert callback.health.outcome == "decline"
-    assert [m.subject for m in mail.outbox] == ["Call back request: Back massage"]
+    # The staff alert, and the client's confirmation that we will call.
+    assert [m.subject for m in mail.outbox] == [
+        "Call back request: Back massage",
+        "We will call you back · Willow & Stone Spa",
+    ]
 
 
 def test_strictest_outcome_wins(anonymous, spa, questions):

@@ -569,3 +569,21 @@ def test_hours_must_be_positive(soon):
     with pytest.raises(CommandError):
         reminders("--hours", "0")
     assert mail.outbox == []
+
+
+def test_a_call_back_request_is_confirmed_to_the_client_without_health_words(spa, questions):
+    from django.test import Client
+
+    from tests.bookings.conftest import DETAILS, answers, tomorrow_at
+
+    client = Client()
+    client.post("/book/", {"service": spa["service"].slug})
+    client.post("/book/therapist/", {"therapist": "any"})
+    client.post("/book/time/", {"start": tomorrow_at(10).isoformat()})
+    client.post("/book/details/", DETAILS)
+    assert client.post("/book/health/", answers(fever="yes"))["Location"] == "/book/call-back/"
+    [confirmation] = [m for m in mail.outbox if m.to == ["casey@example.com"]]
+    assert "We will call you back" in confirmation.subject
+    assert "(555) 010-2233" in confirmation.body  # the number we will call
+    for word in ("fever", "rebook", "health", "answer", "48 hours", "two days"):
+        assert word not in confirmation.body.lower(), word
