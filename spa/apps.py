@@ -6,4 +6,4 @@ class SpaConfig(AppConfig):
     verbose_name = "Spa site"
 
     def ready(self) -> None:
-        from spa import checks  # noqa: F401 (registers the checks)
+        from spa import auth, checks  # noqa: F401 (register the checks and the receiver)

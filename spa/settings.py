@@ -287,8 +287,11 @@ SPA_MIN_FILL_SECONDS = env_int("SPA_MIN_FILL_SECONDS", 3, minimum=0)
 # one attacker cannot lock every staff member out.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # A per-username ceiling across every address (spa/auth.py).
+    "spa.auth.UsernameCeilingBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+SPA_ADMIN_USERNAME_CEILING = env_int("SPA_ADMIN_USERNAME_CEILING", 30, minimum=5)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
