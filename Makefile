@@ -42,12 +42,17 @@ run: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py load_starter_questionnaire
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo_spa
 	DJANGO_DEBUG=1 $(PY) manage.py ensure_demo_staff
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The worker sends the queued emails; Ctrl-C stops the server, and the trap the worker.
+	@export DJANGO_DEBUG=1; \
+	$(PY) manage.py run_worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # A production-like local run: DEBUG off, static files collected and served
 # compressed by WhiteNoise, gunicorn with two sync workers. Plain HTTP on
 # loopback, so no SSL redirect and no Secure cookies; a throwaway secret key
-# unless one is set. Demo content comes from `make run`.
+# unless one is set. Demo content comes from `make run`. The mail worker
+# (`manage.py run_worker`) runs beside gunicorn, as in production.
 serve: export SPA_SITE_URL ?= http://127.0.0.1:$(PORT)
 serve: $(STAMP)
 	@set -e; \
@@ -58,9 +63,12 @@ serve: $(STAMP)
 	$(PY) manage.py collectstatic --no-input --verbosity 0; \
 	$(PY) manage.py migrate --no-input --verbosity 0; \
 	no_control_socket=$$($(VENV)/bin/gunicorn --help | grep -o -m1 -- '--no-control-socket' || true); \
-	echo "Serving on http://127.0.0.1:$(PORT) (DEBUG off; Ctrl-C stops)"; \
-	exec $(VENV)/bin/gunicorn spa.wsgi --worker-class sync --workers 2 \
-	  --bind 127.0.0.1:$(PORT) --access-logfile - $$no_control_socket
+	echo "Serving on http://127.0.0.1:$(PORT) with the mail worker (DEBUG off; Ctrl-C stops both)"; \
+	$(PY) manage.py run_worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/gunicorn spa.wsgi --worker-class sync --workers 2 \
+	  --bind 127.0.0.1:$(PORT) --access-logfile - \
+	  --logger-class spa.gunicorn_logging.RedactingLogger $$no_control_socket
 
 # The suite runs with DEBUG off, as production does; it needs some secret key.
 test: $(STAMP)

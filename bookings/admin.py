@@ -37,6 +37,7 @@ from bookings.models import (
     CallbackRequest,
     HealthAccess,
     HealthAnswers,
+    OutgoingEmail,
     Question,
     Service,
     Status,
@@ -284,9 +285,21 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
         "created",
         "updated",
         "came_from",
+        "email_delivery",
     ]
     fieldsets = [
-        (None, {"fields": [("service", "therapist"), ("starts", "ends"), "status", "came_from"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("service", "therapist"),
+                    ("starts", "ends"),
+                    "status",
+                    "came_from",
+                    "email_delivery",
+                ]
+            },
+        ),
         ("Client", {"fields": ["client_name", "client_email", "client_phone", "client_notes"]}),
         (
             "Screening and working instructions",
@@ -371,6 +384,11 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
     def came_from(self, obj: Appointment) -> str:
         label, url = insights.describe_referral(obj.referral_kind, obj.referral_slug)
         return format_html('<a href="{}">{}</a>', url, label) if url else label
+
+    @admin.display(description="Emails")
+    def email_delivery(self, obj: Appointment) -> str:
+        """What became of this client's emails: staff see at once what did not arrive."""
+        return email_problems(obj.emails.all())
 
     @admin.display(description="Review", ordering="flagged")
     def review_badge(self, obj: Appointment) -> str:
@@ -833,3 +851,104 @@ class BookingRulesAdmin(admin.ModelAdmin):
         if self.has_add_permission(request):
             return HttpResponseRedirect(reverse("admin:bookings_bookingrules_add"))
         return super().changelist_view(request, extra_context)
+
+
+# --- Outgoing email ------------------------------------------------------------------
+
+
+def email_problems(emails) -> str:
+    """A short account of emails not (yet) delivered, for a record's page."""
+    rows = [
+        e for e in emails if e.state in (OutgoingEmail.State.FAILED, OutgoingEmail.State.PENDING)
+    ]
+    if not rows:
+        return "All sent." if emails else "None yet."
+    items = format_html_join(
+        "",
+        "<li><strong>{}</strong>: {} email, {}. {}</li>",
+        (
+            (
+                "Email not delivered"
+                if e.state == OutgoingEmail.State.FAILED
+                else "Not sent yet, retrying",
+                e.kind,
+                f"{e.attempts} attempt{pluralize(e.attempts)}",
+                e.last_error or "Waiting for the worker.",
+            )
+            for e in rows
+        ),
+    )
+    link = reverse("admin:bookings_outgoingemail_changelist") + "?state__exact=failed"
+    return format_html(
+        '<ul class="email-problems">{}</ul><a href="{}">Undelivered emails</a>', items, link
+    )
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """Every email the site sent or tried to send: staff resend what did not arrive."""
+
+    list_display = [
+        "created",
+        "kind",
+        "about",
+        "state",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+    ]
+    list_filter = ["state", "kind"]
+    list_select_related = ["appointment", "callback"]
+    actions = ["send_again"]
+    fields = [
+        "kind",
+        "about",
+        "state",
+        "attempts",
+        "last_error",
+        "created",
+        "next_attempt_at",
+        "sent_at",
+        "staff_alerted_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_actions(self, request: HttpRequest, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.display(description="About")
+    def about(self, obj: OutgoingEmail) -> str:
+        if obj.appointment_id:
+            url = reverse("admin:bookings_appointment_change", args=[obj.appointment_id])
+            return format_html('<a href="{}">Appointment {}</a>', url, obj.appointment_id)
+        if obj.callback_id:
+            url = reverse("admin:bookings_callbackrequest_change", args=[obj.callback_id])
+            return format_html('<a href="{}">Call-back {}</a>', url, obj.callback_id)
+        return "Staff mailbox"
+
+    @admin.action(description="Send again", permissions=["change"])
+    def send_again(self, request: HttpRequest, queryset: QuerySet) -> None:
+        from bookings.notifications import send_again
+
+        count = send_again(queryset)
+        skipped = queryset.count() - count
+        if count:
+            self.message_user(
+                request,
+                f"{count} email{pluralize(count)} queued to be sent again.",
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} skipped: only undelivered emails can be sent again.",
+                messages.WARNING,
+            )

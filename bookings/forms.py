@@ -97,9 +97,14 @@ class HumanCheckMixin:
 
     Neither is a form field (cleaned_data stays as it was): the template
     renders an empty, hidden `honeypot_name` input and `issued_token`, a
-    signed time stamp. A filled honeypot, or a form sent back sooner than
-    SPA_MIN_FILL_SECONDS (0 turns that check off), or a missing, forged or day-old
-    stamp, fails with a neutral message and nothing is kept.
+    signed time stamp of `stamp_for` (a nonce the view keeps server-side and
+    replaces once the form is accepted, so each stamp is good for one form
+    and once). A filled honeypot, a form sent back sooner than
+    SPA_MIN_FILL_SECONDS (0 turns the stamp check off), or a missing, forged,
+    day-old, replayed or another visitor's stamp fails with a neutral message
+    and nothing is kept. A `returning` person (who already passed once for
+    this booking, and came back with "Change" or after a time was taken) is
+    not timed again.
     """
 
     honeypot_name = "website"
@@ -107,6 +112,11 @@ class HumanCheckMixin:
     issued_salt = "bookings.human-check"
     issued_max_age = 24 * 3600
     human_check_error = "Please check your details, then press Continue again."
+
+    def __init__(self, *args, stamp_for: str = "form", returning: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stamp_for = stamp_for
+        self.returning = returning
 
     def clean(self):
         cleaned = super().clean()
@@ -121,11 +131,15 @@ class HumanCheckMixin:
         token = str(self.data.get(self.issued_name, ""))
         signer = signing.TimestampSigner(salt=self.issued_salt)
         try:
-            signer.unsign(token, max_age=self.issued_max_age)
+            value = signer.unsign(token, max_age=self.issued_max_age)
         except signing.BadSignature:  # SignatureExpired included
             return False
+        if value != self.stamp_for:
+            return False  # issued for another form, or already used
         # A person who was quick keeps their stamp, so the next try passes.
         self._issued = token
+        if self.returning:
+            return True
         try:
             signer.unsign(token, max_age=minimum)
         except signing.SignatureExpired:
@@ -135,7 +149,7 @@ class HumanCheckMixin:
     @property
     def issued_token(self) -> str:
         issued = getattr(self, "_issued", None)
-        return issued or signing.TimestampSigner(salt=self.issued_salt).sign("form")
+        return issued or signing.TimestampSigner(salt=self.issued_salt).sign(self.stamp_for)
 
 
 PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{7,25}$")
@@ -181,6 +195,16 @@ class DetailsForm(HumanCheckMixin, forms.Form):
 
 YES_NO = [("no", "No"), ("yes", "Yes")]
 DOES_NOT_APPLY = "Doesn't apply (I answered no above)"
+
+
+def retention_period(months: int | None = None) -> str:
+    """SPA_HEALTH_RETENTION_MONTHS in words, as the consent promises it ("two years")."""
+    months = settings.SPA_HEALTH_RETENTION_MONTHS if months is None else months
+    words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+    if months % 12 == 0 and months // 12 in words:
+        years = months // 12
+        return f"{words[years]} year{'s' if years > 1 else ''}"
+    return f"{months} month{'s' if months != 1 else ''}"
 
 
 class HealthForm(forms.Form):
@@ -234,7 +258,7 @@ class HealthForm(forms.Form):
             label=(
                 "I agree that the spa may keep these answers to make my session safe. "
                 "Only the therapist I am booked with and the owner can read them, and "
-                "they are deleted two years after my visit."
+                f"they are deleted {retention_period()} after my visit."
             ),
             error_messages={
                 "required": "We can only book a session with your agreement to keep these answers."

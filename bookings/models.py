@@ -518,6 +518,12 @@ class Appointment(models.Model):
     )
     sequence = models.PositiveIntegerField(default=0, help_text="Calendar revision (ICS SEQUENCE).")
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # The single-use token of the online booking that made it: a double-click, a
+    # retry or a second tab sending the same request finds this one instead of
+    # making another (unique, so the database refuses a duplicate outright).
+    booking_intent = models.CharField(
+        max_length=43, null=True, blank=True, unique=True, editable=False
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -738,3 +744,109 @@ class HealthAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def undelivered(self) -> OutgoingEmailQuerySet:
+        """Given up on after the last retry: staff must act on these."""
+        return self.filter(state=OutgoingEmail.State.FAILED)
+
+    def not_yet_sent(self) -> OutgoingEmailQuerySet:
+        return self.exclude(state__in=[OutgoingEmail.State.SENT, OutgoingEmail.State.SKIPPED])
+
+
+class OutgoingEmail(models.Model):
+    """One email to send, and what became of it: the durable outbox behind the task queue.
+
+    The row is written in the same transaction as the change it tells about,
+    so a booking and its emails commit (or roll back) together. A queued task
+    carries only the row's id; the claim (a conditional UPDATE to "sending")
+    makes a second task for the same row a no-op, so a message that went out
+    is never sent again.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Not delivered"
+        SKIPPED = "skipped", "Not needed any more"
+
+    kind = models.CharField(max_length=30)
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
+    )
+    callback = models.ForeignKey(
+        CallbackRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
+    )
+    state = models.CharField(max_length=10, choices=State, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # When a task for this row was last put on the queue; the sweep re-queues
+    # a due row only when no task was queued for it since it fell due.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # The class of the last error and the server's reply code: never an address.
+    last_error = models.CharField(max_length=200, blank=True)
+    # When the staff alert mailbox was told this message was not delivered.
+    staff_alerted_at = models.DateTimeField(null=True, blank=True)
+    # Makes a message that must go once (a reminder for one start time) unique.
+    dedupe_key = models.CharField(max_length=100, blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = "outgoing email"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="sent", sent_at__isnull=False)
+                | (~Q(state="sent") & Q(sent_at__isnull=True)),
+                name="outgoing_email_sent_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="outgoing_email_unique_dedupe_key",
+            ),
+        ]
+        indexes = [
+            # The sweep: due pending rows, stale claims, failures not yet reported.
+            models.Index(fields=["state", "next_attempt_at"], name="outgoing_email_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} email #{self.pk}"
+
+
+class BookingDraftQuerySet(models.QuerySet):
+    def live(self) -> BookingDraftQuerySet:
+        return self.filter(expires_at__gt=timezone.now())
+
+    def expired(self) -> BookingDraftQuerySet:
+        return self.filter(expires_at__lte=timezone.now())
+
+
+class BookingDraft(models.Model):
+    """A booking in progress: what the client entered so far, health answers included.
+
+    Kept here, never in the session (which holds only this row's random key,
+    so `django_session` and its backups carry no name, contact or answer). A
+    draft lives SPA_BOOKING_DRAFT_MINUTES after its last change; then it is
+    ignored, and `purge_health_data` deletes it.
+    """
+
+    key = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    data = models.JSONField(default=dict)
+    expires_at = models.DateTimeField()
+
+    objects = BookingDraftQuerySet.as_manager()
+
+    class Meta:
+        # The purge deletes by expiry.
+        indexes = [models.Index(fields=["expires_at"], name="booking_draft_expires")]
+
+    def __str__(self) -> str:
+        return f"Booking draft #{self.pk}"

@@ -117,6 +117,7 @@ def place_booking(
     now: datetime | None = None,
     by=None,
     override: str = "",
+    intent: str | None = None,
 ) -> Appointment:
     """Book `start` with the therapist (or the first free one) or raise SlotTaken.
 
@@ -130,12 +131,17 @@ def place_booking(
     therapist's review. Staff may also book without answers (`screened=None`):
     the time is held as "awaiting answers" and the client answers through their
     link (answer_questions()).
+
+    `intent` is the booking's single-use token: placing the same intent again
+    (a double-click, a retry, a second tab) returns the appointment it made.
     """
     if screened is None and by is None:
         raise ValueError("Only staff book before the health questions are answered.")
     outcome = screened.result.outcome if screened else Outcome.CLEAR
     if outcome == Outcome.DECLINE and not (by and override.strip()):
         raise ValueError("A declined screening books nothing; use request_callback().")
+    if existing := booked_for(intent):
+        return existing
     now = now or timezone.now()
     rules = staff_rules() if by else None
     status, screening, flagged = _status_for(
@@ -163,6 +169,7 @@ def place_booking(
                         consent_version=consent_version if screened else "",
                         referral_kind=referral[0] if referral else "",
                         referral_slug=referral[1] if referral else "",
+                        booking_intent=intent or None,
                     )
                     appointment.set_times(start)
                     appointment.save()
@@ -187,8 +194,12 @@ def place_booking(
                 by_client=by is None,
                 note=note[:300],
             )
-            transaction.on_commit(lambda: _announce_new(appointment))
-    except IntegrityError:
+            # The emails' outbox rows commit with the booking: both or neither.
+            _announce_new(appointment)
+    except (IntegrityError, SlotTaken):
+        # The same request sent twice at once: the other one booked it.
+        if existing := booked_for(intent):
+            return existing
         # The exclusion constraint caught a clash the re-check could not see.
         raise SlotTaken() from None
     return appointment
@@ -264,7 +275,7 @@ def answer_questions(
                 consent_version=consent_version,
                 consented_at=consented_at,
             )
-            transaction.on_commit(lambda: _announce(current, "declined"))
+            _announce(current, "declined")  # its outbox row commits with the change
             return callback
         _store_answers(current, screened, consent_version, consented_at)
         status, screening, flagged = _status_for(outcome)
@@ -282,8 +293,15 @@ def answer_questions(
             ]
         )
         current.transition(status, reason="Health questions answered by the client")
-        transaction.on_commit(lambda: _announce_new(current))
+        _announce_new(current)
     return current
+
+
+def booked_for(intent: str | None) -> Appointment | None:
+    """The appointment an online booking request already made, if any."""
+    if not intent:
+        return None
+    return Appointment.objects.filter(booking_intent=intent).first()
 
 
 def _announce_new(appointment: Appointment) -> None:
@@ -332,7 +350,7 @@ def request_callback(
             consent_version=consent_version,
             consented_at=consented_at or timezone.now(),
         )
-        transaction.on_commit(lambda: _announce_callback(callback))
+        _announce_callback(callback)
     return callback
 
 
@@ -340,6 +358,7 @@ def _announce_callback(callback: CallbackRequest) -> None:
     from bookings import notifications
 
     notifications.notify_callback(callback)
+    notifications.confirm_callback(callback)
 
 
 def reschedule(
@@ -357,7 +376,8 @@ def reschedule(
     therapist and service. Staff (`by`) may move any booking that still holds
     its slot, to another therapist who offers the service, or to another
     service, without the cut-off or minimum notice. Either way the calendar
-    entry's SEQUENCE rises and the client is emailed.
+    entry's SEQUENCE rises and the client is emailed. Moving it to where it
+    already is does nothing.
     """
     now = now or timezone.now()
     try:
@@ -368,6 +388,15 @@ def reschedule(
             # Ascending ids, as when booking: two moves never wait on each other in a cycle.
             for tid in sorted({current.therapist_id, new_therapist}):
                 Therapist.objects.select_for_update().filter(pk=tid).first()
+            if (
+                current.start == start
+                and current.therapist_id == new_therapist
+                and current.service_id == new_service.pk
+                and current.holds_slot
+            ):
+                # Already there: a repeated POST changes nothing and sends no second email.
+                appointment.refresh_from_db()
+                return
             if by is None and not current.can_client_change(now):
                 raise ChangeNotAllowed()
             if by is not None and current.status not in HOLDING:
@@ -404,23 +433,28 @@ def reschedule(
                 by_client=by is None,
                 note=note[:300],
             )
-            transaction.on_commit(lambda: _announce(current, "rescheduled"))
+            _announce(current, "rescheduled")
     except IntegrityError:
         raise SlotTaken() from None
     appointment.refresh_from_db()
 
 
 def cancel_by_client(appointment: Appointment, *, now: datetime | None = None) -> None:
-    """Cancel before the cut-off. The cut-off is checked here, on the POST itself."""
+    """Cancel before the cut-off. The cut-off is checked here, on the POST itself.
+
+    Cancelling what the client already cancelled does nothing (a repeated POST)."""
     now = now or timezone.now()
     with transaction.atomic():
         current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if current.status == Status.CANCELLED and current.cancelled_by == "client":
+            appointment.refresh_from_db()
+            return
         if not current.can_client_change(now):
             raise ChangeNotAllowed()
         current.transition(
             Status.CANCELLED, reason="Cancelled online by the client", cancelled_by="client"
         )
-        transaction.on_commit(lambda: _announce(current, "cancelled"))
+        _announce(current, "cancelled")
     appointment.refresh_from_db()
 
 

@@ -1,14 +1,16 @@
 """The booking flow at /book/ and the client's private page at /bookings/<token>/.
 
-The flow keeps what the client entered in their session, one step at a time,
-so going back and forth keeps everything. Nothing is written to the database
-until the review step (or a callback request when online booking is not
-possible).
+The flow keeps what the client entered in a server-side draft (BookingDraft),
+one step at a time, so going back and forth keeps everything; the session
+holds only the draft's random key, never a name, a contact or an answer. No
+appointment is written until the review step (or a callback request when
+online booking is not possible); an abandoned draft expires and is purged.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
@@ -38,6 +40,7 @@ from bookings.forms import (
 )
 from bookings.models import (
     Appointment,
+    BookingDraft,
     BookingRules,
     Outcome,
     Question,
@@ -49,7 +52,8 @@ from bookings.models import (
 from points.forms import is_slug
 from spa import throttle
 
-SESSION_KEY = "booking"
+# The session key under which the draft's key is kept (nothing else is).
+DRAFT_KEY = "booking_draft"
 STEPS = [
     ("service", "Session"),
     ("therapist", "Therapist"),
@@ -64,13 +68,48 @@ STEP_URLS = {name: f"bookings:{name}" for name, _ in STEPS}
 # --- Session state ------------------------------------------------------------------
 
 
+def _draft(request: HttpRequest) -> BookingDraft | None:
+    """This visitor's live draft, read once per request."""
+    if not hasattr(request, "_booking_draft"):
+        key = request.session.get(DRAFT_KEY)
+        request._booking_draft = (
+            BookingDraft.objects.live().filter(key=key).first() if is_slug(key) else None
+        )
+    return request._booking_draft
+
+
 def _state(request: HttpRequest) -> dict:
-    return request.session.get(SESSION_KEY, {})
+    draft = _draft(request)
+    return draft.data if draft is not None else {}
+
+
+def _write(request: HttpRequest, data: dict) -> None:
+    expires = timezone.now() + timedelta(minutes=settings.SPA_BOOKING_DRAFT_MINUTES)
+    draft = _draft(request)
+    if draft is None:
+        draft = BookingDraft.objects.create(data=data, expires_at=expires)
+        request.session[DRAFT_KEY] = draft.key
+        request._booking_draft = draft
+    else:
+        draft.data, draft.expires_at = data, expires
+        draft.save(update_fields=["data", "expires_at"])
 
 
 def _save(request: HttpRequest, **changes) -> None:
     state = {**_state(request), **changes}
-    request.session[SESSION_KEY] = state
+    state.pop("callback", None)  # a new booking after a call-back request
+    # The booking's single-use token: the review form carries it, and placing
+    # it twice finds the first appointment (services.place_booking).
+    state.setdefault("intent", secrets.token_urlsafe(24))
+    _write(request, state)
+
+
+def _clear(request: HttpRequest) -> None:
+    """The booking is done: its draft goes, answers and all."""
+    if (draft := _draft(request)) is not None:
+        draft.delete()
+    request._booking_draft = None
+    request.session.pop(DRAFT_KEY, None)
 
 
 def _service(state: dict) -> Service | None:
@@ -225,15 +264,29 @@ def _guard(step: str):
 # --- Rate limits ------------------------------------------------------------------------
 
 
-def _booking_limit(request: HttpRequest, state: dict) -> HttpResponse | None:
-    """A 429 page once this address or this email has sent too many bookings or call-backs."""
-    return throttle.limited(
-        request,
-        [
-            ("booking-ip", throttle.client_ip(request)),
-            ("booking-email", state["details"]["email"]),
-        ],
-        limit=settings.SPA_BOOKING_LIMIT_PER_HOUR,
+def _booking_limit(
+    request: HttpRequest, state: dict, scope: str = "booking"
+) -> HttpResponse | None:
+    """A 429 page once this address has sent too many booking (or call-back) requests, or
+    this email has too many that went through. The email's count grows only in
+    `_count_for_email`, after success: attempts that fail (a slot just taken) cost the
+    client nothing, and nobody can spend a stranger's quota without booking for real."""
+    limit = settings.SPA_BOOKING_LIMIT_PER_HOUR
+    if too_many := throttle.limited(
+        request, [(f"{scope}-ip", throttle.client_network(request))], limit=limit
+    ):
+        return too_many
+    if not throttle.within(
+        f"{scope}-email", throttle.email_key(state["details"]["email"]), limit=limit
+    ):
+        return throttle.too_many_requests(request, throttle.HOUR)
+    return None
+
+
+def _count_for_email(state: dict, scope: str = "booking") -> None:
+    email = throttle.email_key(state["details"]["email"])
+    throttle.hit(
+        f"{scope}-email", email, limit=settings.SPA_BOOKING_LIMIT_PER_HOUR, window=throttle.HOUR
     )
 
 
@@ -241,7 +294,7 @@ def _manage_limit(request: HttpRequest, token: str) -> HttpResponse | None:
     """A 429 page once this address or this booking link has made too many changes."""
     return throttle.limited(
         request,
-        [("manage-ip", throttle.client_ip(request)), ("manage-token", token)],
+        [("manage-ip", throttle.client_network(request)), ("manage-token", token)],
         limit=settings.SPA_MANAGE_LIMIT_PER_HOUR,
     )
 
@@ -371,9 +424,19 @@ def time_step(request: HttpRequest) -> HttpResponse:
 @_guard("details")
 def details_step(request: HttpRequest) -> HttpResponse:
     state = _state(request)
-    form = DetailsForm(_posted(request), initial=state.get("details"))
+    if not state.get("form_nonce"):
+        # What this form's time stamp is bound to; replaced once it is accepted.
+        _save(request, form_nonce=secrets.token_urlsafe(16))
+        state = _state(request)
+    form = DetailsForm(
+        _posted(request),
+        initial=state.get("details"),
+        stamp_for=state["form_nonce"],
+        # Back with "Change", or after a time was taken: already timed once.
+        returning=bool(state.get("details")),
+    )
     if request.method == "POST" and form.is_valid():
-        _save(request, details=form.cleaned_data)
+        _save(request, details=form.cleaned_data, form_nonce=secrets.token_urlsafe(16))
         return redirect("bookings:health")
     return _render_step(request, "details", "bookings/step_details.html", {"form": form})
 
@@ -414,7 +477,7 @@ def health_step(request: HttpRequest) -> HttpResponse:
             row["triggered"] = row["code"] in result.triggered
         version = screening.questionnaire_version(questions)
         if result.outcome == Outcome.DECLINE:
-            if too_many := _booking_limit(request, state):
+            if too_many := _booking_limit(request, state, scope="callback"):
                 return too_many
             return _decline(request, state, rows, result, version)
         _save(
@@ -446,15 +509,18 @@ def _decline(request, state, rows, result, version) -> HttpResponse:
         consent_version=CONSENT_VERSION,
         consented_at=timezone.now(),
     )
-    request.session.pop(SESSION_KEY, None)
-    request.session["callback"] = {"name": details["name"], "guidance": list(result.guidance)}
+    _count_for_email(state, scope="callback")
+    _clear(request)
+    # What the call-back page shows, kept in a draft too (the guidance follows
+    # from the answers): it survives a reload until the draft expires.
+    _write(request, {"callback": {"name": details["name"], "guidance": list(result.guidance)}})
     return redirect("bookings:callback")
 
 
 @never_cache
 @require_safe
 def callback_done(request: HttpRequest) -> HttpResponse:
-    info = request.session.pop("callback", None)
+    info = _state(request).get("callback")
     if info is None:
         return redirect("bookings:service")
     return render(request, "bookings/callback.html", {"info": info})
@@ -472,10 +538,37 @@ def _result(state: dict) -> screening.Result:
     return screening.Result(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
 
 
+def _booked_message(request: HttpRequest, appointment: Appointment) -> None:
+    # True whatever the mail server does: the email is queued, not yet sent.
+    messages.success(
+        request,
+        "Thank you. Your request is in. This page is your private link to the booking: "
+        f"keep its address ({settings.SPA_SITE_URL}{appointment.get_absolute_url()}). "
+        f"We are sending a copy to {appointment.client_email}.",
+    )
+
+
+def _once(view):
+    """A review POST whose booking is already made (double-click, retry, back button,
+    a second tab) shows that booking's page again instead of making another."""
+
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        intent = request.POST.get("intent", "") if request.method == "POST" else ""
+        if is_slug(intent) and (appointment := services.booked_for(intent)):
+            _clear(request)
+            _booked_message(request, appointment)
+            return redirect(appointment.get_absolute_url())
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
 @never_cache
 @sensitive_post_parameters()
 @sensitive_variables()
 @require_http_methods(["GET", "POST"])
+@_once
 @_guard("review")
 def review_step(request: HttpRequest) -> HttpResponse:
     state = _state(request)
@@ -498,13 +591,15 @@ def review_step(request: HttpRequest) -> HttpResponse:
                 consent_version=CONSENT_VERSION,
                 consented_at=_consented_at(state),
                 referral=state.get("referral"),
+                intent=state.get("intent"),
             )
         except services.SlotTaken:
             _save(request, taken=state["start"], start=None)
             messages.error(request, "Sorry, someone booked that time a moment ago.")
             return redirect("bookings:time")
-        request.session.pop(SESSION_KEY, None)
-        messages.success(request, "Thank you. Your request is in: we have emailed you the details.")
+        _count_for_email(state)
+        _clear(request)
+        _booked_message(request, appointment)
         return redirect(appointment.get_absolute_url())
     from points.models import Point
 
@@ -551,6 +646,22 @@ def _session_fit(service: Service, result: screening.Result) -> dict:
 # --- The client's own booking -----------------------------------------------------------
 
 
+def _private(view):
+    """The client's private pages: their address is the key to the booking, so no
+    Referer carries its path anywhere, not even to the site's own pages (and their
+    logs). "strict-origin", not "no-referrer": with the latter browsers send
+    `Origin: null`, and the page's own cancel and move forms would fail CSRF."""
+
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "strict-origin"
+        return response
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
 def _appointment(token: str) -> Appointment:
     # Tokens are URL-safe base64; anything else (a NUL byte included) is not one.
     if not is_slug(token) or len(token) > 64:
@@ -560,6 +671,7 @@ def _appointment(token: str) -> Appointment:
     )
 
 
+@_private
 @never_cache
 @require_safe
 def manage(request: HttpRequest, token: str) -> HttpResponse:
@@ -579,6 +691,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@_private
 @never_cache
 @require_POST
 def cancel(request: HttpRequest, token: str) -> HttpResponse:
@@ -592,10 +705,13 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
             request, "This booking can no longer be cancelled online. Please call us instead."
         )
     else:
-        messages.success(request, "Your booking is cancelled. We have sent you an email.")
+        messages.success(
+            request, "Your booking is cancelled. We are sending you an email to confirm it."
+        )
     return redirect(appointment.get_absolute_url())
 
 
+@_private
 @never_cache
 @require_http_methods(["GET", "POST"])
 def reschedule(request: HttpRequest, token: str) -> HttpResponse:
@@ -615,7 +731,9 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
             messages.error(request, "This booking can no longer be moved online. Please call us.")
             return redirect(appointment.get_absolute_url())
         else:
-            messages.success(request, "Your booking has moved. We have emailed you the new time.")
+            messages.success(
+                request, "Your booking has moved. We are sending you an email with the new time."
+            )
             return redirect(appointment.get_absolute_url())
     week, first = _week_start(request, timezone.localdate())
     slots = availability.slots_for(
@@ -638,6 +756,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@_private
 @never_cache
 @sensitive_post_parameters()
 @sensitive_variables()
@@ -744,6 +863,7 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@_private
 @never_cache
 @require_safe
 def aftercare_routine(request: HttpRequest, token: str, slug: str) -> HttpResponse:

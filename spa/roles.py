@@ -49,6 +49,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str] | dict[str, tuple[str, ...]]]] =
             "therapist": VIEW,
             "workinghours": VIEW,
             "timeoff": ("add", "change", "view"),
+            # "change" is the "send again" action on undelivered emails.
+            "outgoingemail": ("view", "change"),
         },
     },
     "Owner": {
@@ -62,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str] | dict[str, tuple[str, ...]]]] =
             "question": ACTIONS,
             "appointment": ACTIONS,
             "callbackrequest": ACTIONS,
+            "outgoingemail": ("view", "change"),
             # Histories and the health access log are append-only records.
             "appointmentevent": VIEW,
             "healthaccess": VIEW,

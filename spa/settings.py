@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Task queues: the database one by default, RQ on Redis by SPA_TASKS_BACKEND.
+    "django_tasks_db",
+    "django_tasks_rq",
+    "django_rq",
     "spa",
     "points",
     "bookings",
@@ -122,6 +126,15 @@ if _database_url:
             conn_health_checks=PRODUCTION,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A database that does not answer must cost seconds, not a worker: a
+        # connect timeout, and a ceiling on any one statement (0 turns it off).
+        _statement_ms = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 15_000, minimum=0)
+        DATABASES["default"]["OPTIONS"] = {
+            "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 3, minimum=1),
+            "options": f"-c statement_timeout={_statement_ms}",
+            **DATABASES["default"].get("OPTIONS", {}),
+        }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # A sqlite:/// URL (several app servers on one file, as the scale-out
         # test runs them) needs the same locking as the default file below;
@@ -169,6 +182,11 @@ if _cache_url:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _cache_url,
             "KEY_PREFIX": "spa",
+            # A Redis that hangs must not hang the request behind it.
+            "OPTIONS": {
+                "socket_timeout": env_int("SPA_REDIS_TIMEOUT", 5, minimum=1),
+                "socket_connect_timeout": env_int("SPA_REDIS_TIMEOUT", 5, minimum=1),
+            },
         }
     }
 else:
@@ -257,7 +275,8 @@ SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000,
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # Opt in only once every subdomain serves HTTPS: leaving the list is slow.
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False) and SECURE_HSTS_SECONDS > 0
-if env_bool("DJANGO_BEHIND_PROXY", False):
+SPA_BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if SPA_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -279,8 +298,11 @@ SPA_MIN_FILL_SECONDS = env_int("SPA_MIN_FILL_SECONDS", 3, minimum=0)
 # one attacker cannot lock every staff member out.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # A per-username ceiling across every address (spa/auth.py).
+    "spa.auth.UsernameCeilingBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+SPA_ADMIN_USERNAME_CEILING = env_int("SPA_ADMIN_USERNAME_CEILING", 30, minimum=5)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -290,10 +312,13 @@ AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False
 # The same client address as the rate limits; the ipware setting is for
 # completeness should django-ipware ever be installed (the callable wins).
-AXES_CLIENT_IP_CALLABLE = "spa.throttle.client_ip"
+# IPv6 clients grouped by /64, as for the rate limits: one subscriber holds
+# a whole /64 and could otherwise try passwords from each address in turn.
+AXES_CLIENT_IP_CALLABLE = "spa.throttle.client_network"
 AXES_IPWARE_PROXY_COUNT = SPA_PROXY_COUNT
-# Staff need a TOTP device (added in admin) to use the admin; off for the demo.
-SPA_ADMIN_REQUIRE_2FA = env_bool("SPA_ADMIN_REQUIRE_2FA", False)
+# Staff need a TOTP device (added in admin) to use the admin: on in production
+# (the admin reads health answers) unless the operator turns it off; off for the demo.
+SPA_ADMIN_REQUIRE_2FA = env_bool("SPA_ADMIN_REQUIRE_2FA", PRODUCTION)
 
 # --- Mail -----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("SPA_FROM_EMAIL", "Willow & Stone Spa <hello@willowstone.example>")
@@ -310,11 +335,47 @@ if env_str("SMTP_HOST"):
                 "username": env_str("SMTP_USER"),
                 "password": env_str("SMTP_PASSWORD"),
                 "use_tls": env_bool("SMTP_USE_TLS", True),
+                # Seconds per socket operation: a mail server that accepts and
+                # then hangs must not hold a worker forever.
+                "timeout": env_int("SMTP_TIMEOUT", 10, minimum=1),
             },
         }
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# --- Background tasks -------------------------------------------------------
+# Every email goes through a durable queue run by `manage.py run_worker`
+# (bookings/outbox.py keeps the state of each message and its retries). The
+# queue lives in the database by default; a spa with Redis can move it there.
+SPA_TASKS_BACKEND = env_choice("SPA_TASKS_BACKEND", "database", ("database", "redis"))
+if SPA_TASKS_BACKEND == "redis":
+    _redis_url = env_required("SPA_TASKS_REDIS_URL", "when SPA_TASKS_BACKEND=redis")
+    if not _redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "SPA_TASKS_REDIS_URL must start with redis://, rediss:// or unix://; "
+            f"got {_redis_url.partition(':')[0]!r}."
+        )
+    _redis_timeout = env_int("SPA_REDIS_TIMEOUT", 5, minimum=1)
+    _sep = "&" if "?" in _redis_url else "?"
+    RQ_QUEUES = {
+        "default": {
+            # Timeouts in the URL: redis-py reads them from the query string.
+            "URL": f"{_redis_url}{_sep}socket_timeout={_redis_timeout}"
+            f"&socket_connect_timeout={_redis_timeout}",
+            "DEFAULT_TIMEOUT": 300,
+        }
+    }
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    RQ_QUEUES = {}
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The waits before each retry of a message that could not be sent (seconds);
+# after the last one it is marked undelivered and staff are told.
+SPA_MAIL_RETRY_DELAYS = [60, 5 * 60, 30 * 60, 2 * 3600, 12 * 3600]
+# A message claimed for sending longer ago than this was lost with its worker
+# (killed mid-send): it goes back to the queue. Well above SMTP_TIMEOUT.
+SPA_MAIL_CLAIM_TIMEOUT = env_int("SPA_MAIL_CLAIM_TIMEOUT", 300, minimum=30)
 
 # --- Forms ----------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -335,13 +396,20 @@ SPA_SITE_URL = env_str("SPA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SPA_STAFF_EMAIL = env_str("SPA_STAFF_EMAIL", "bookings@willowstone.example")
 # Health answers are deleted this many months after the visit (or the call-back
 # request) by `manage.py purge_health_data`, run daily by cron. The consent
-# wording on the questionnaire promises two years.
+# wording on the questionnaire states this period (bookings.forms.retention_period).
 SPA_HEALTH_RETENTION_MONTHS = env_int("SPA_HEALTH_RETENTION_MONTHS", 24, minimum=1)
+
+# A booking in progress (health answers included) is kept server-side this
+# long after the client's last step; then it is dropped and purged.
+SPA_BOOKING_DRAFT_MINUTES = env_int("SPA_BOOKING_DRAFT_MINUTES", 120, minimum=5)
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # The database away: one line per failed request, not a traceback each.
+    "filters": {"database_down": {"()": "spa.logfilters.DatabaseDownOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["database_down"]}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }

@@ -54,6 +54,40 @@ def hit(scope: str, identifier: str, *, limit: int, window: timedelta) -> bool:
     return allowed
 
 
+def within(scope: str, identifier: str, *, limit: int) -> bool:
+    """Whether one more hit would be within `limit`, counting nothing (see `hit`)."""
+    row = Throttle.objects.filter(
+        key=_key(scope, identifier), expires_at__gt=timezone.now()
+    ).first()
+    allowed = row is None or row.count < limit
+    if not allowed:
+        log.warning("Rate limit reached: %s", scope)
+    return allowed
+
+
+def client_network(request: HttpRequest) -> str:
+    """The client's address for rate limits: IPv6 clients grouped by their /64.
+
+    One IPv6 subscriber usually holds a whole /64 and can pick any address in
+    it, so counting single addresses would let them step around every limit."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 4:
+        return str(parsed)
+    if parsed.ipv4_mapped is not None:
+        return str(parsed.ipv4_mapped)
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+
+
+def email_key(email: str) -> str:
+    """One mailbox, however written: case and a +tag make no new identity."""
+    local, _, domain = email.strip().lower().rpartition("@")
+    return f"{local.partition('+')[0]}@{domain}"
+
+
 def client_ip(request: HttpRequest) -> str:
     """The client's address.
 

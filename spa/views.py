@@ -1,3 +1,5 @@
+import sys
+
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Count, Q
@@ -19,6 +21,7 @@ import pagecache
 from bookings.models import Service
 from points import diagrams
 from points.models import BodyRegion, Routine
+from spa.logfilters import DATABASE_DOWN
 
 
 @require_safe
@@ -51,7 +54,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+        response = JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
@@ -77,10 +82,19 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+# Seconds a client (or a proxy) is asked to wait before trying again.
+RETRY_AFTER_SECONDS = 30
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """The 500 page. Whatever broke may be the database or a context
-    processor, so it renders from plain settings values and nothing else."""
-    page = loader.get_template("500.html").render(
-        {"spa_name": settings.SPA_NAME, "spa_phone": settings.SPA_PHONE}
-    )
-    return HttpResponseServerError(page)
+    """The 500 page, or the 503 page when the database is away. Whatever broke may
+    be the database or a context processor, so it renders from plain settings
+    values and nothing else."""
+    context = {"spa_name": settings.SPA_NAME, "spa_phone": settings.SPA_PHONE}
+    # Django calls this inside its `except` block: the error is still at hand.
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        page = loader.get_template("503.html").render(context)
+        response = HttpResponse(page, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render(context))

@@ -27,12 +27,26 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _reset_task_backends(*, setting, **kwargs) -> None:
+    # Django resets its cache handlers when CACHES changes in a test, but not the
+    # task backends: without this, a test's TASKS would keep the previous backend.
+    if setting == "TASKS":
+        from asgiref.local import Local
+        from django.tasks import task_backends
+
+        task_backends.__dict__.pop("settings", None)
+        task_backends._settings = None
+        task_backends._connections = Local(task_backends.thread_critical)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_settings(tmp_path_factory):
     # Session-wide, so live_server is built with it (a function-scoped
     # override is too late: the SSL redirect would already have been read).
     from django.test import override_settings
+    from django.test.signals import setting_changed
 
+    setting_changed.connect(_reset_task_backends)
     media = tmp_path_factory.mktemp("media")
     with override_settings(
         STORAGES={
@@ -46,6 +60,9 @@ def _test_settings(tmp_path_factory):
         CSRF_COOKIE_SECURE=False,
         ALLOWED_HOSTS=["testserver", "localhost", "127.0.0.1"],
         MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}},
+        # Queued emails run at once, inside the test; tests/test_mail_queue.py runs
+        # the real worker on the database and Redis queues.
+        TASKS={"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}},
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         # The flow is driven faster than any person types; tests/bookings/
         # test_abuse.py turns the minimum fill time back on.

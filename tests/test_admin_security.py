@@ -79,6 +79,25 @@ def test_another_username_from_the_locked_address_still_signs_in(staff):
     assert sign_in(office).status_code == 302
 
 
+def test_guessing_one_username_from_many_addresses_hits_a_ceiling(staff, settings):
+    settings.SPA_ADMIN_USERNAME_CEILING = 8
+    for i in range(8):
+        assert sign_in(from_address(f"203.0.113.{i + 1}"), password="wrong").status_code == 200
+    # Not even the right password, from a fresh address: the username rests for now.
+    newcomer = from_address("198.51.100.9")
+    assert sign_in(newcomer).status_code == 200
+    assert not reaches_admin(newcomer)
+    # Other staff are not affected.
+    get_user_model().objects.create_superuser("ana", "ana@example.com", "pw-ana-1234567")
+    assert sign_in(from_address("198.51.100.10"), "ana", "pw-ana-1234567").status_code == 302
+
+
+def test_a_few_mistakes_stay_well_below_the_ceiling(staff):
+    for i in range(4):
+        sign_in(from_address(f"203.0.113.{i + 1}"), password="wrong")
+    assert sign_in(from_address("198.51.100.9")).status_code == 302
+
+
 def test_the_lock_lifts_after_the_cool_off(staff):
     client = from_address("203.0.113.1")
     lock_out(client)

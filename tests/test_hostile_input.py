@@ -37,6 +37,7 @@ from tests import factories as f
 from tests.bookings.conftest import (  # noqa: F401 (fixtures)
     DETAILS,
     answers,
+    booking_state,
     questions,
     spa,
     tomorrow_at,
@@ -290,7 +291,7 @@ def flow(spa, questions):  # noqa: F811
     ]
     for state, url, data in steps:
         assert client.post(url, data).status_code == 302, url
-        states[state] = copy.deepcopy(client.session["booking"])
+        states[state] = copy.deepcopy(booking_state(client))
     other = Client()
     for _, url, data in steps:
         other.post(url, {**data, "start": tomorrow_at(14).isoformat()} if "start" in data else data)
@@ -306,8 +307,14 @@ def flow(spa, questions):  # noqa: F811
 def client_for(flow: dict, state: str | None) -> Client:
     client = Client(raise_request_exception=False)
     if state is not None:
+        from bookings.models import BookingDraft
+
+        draft = BookingDraft.objects.create(
+            data=copy.deepcopy(flow["states"][state]),
+            expires_at=datetime.now(UTC) + timedelta(hours=1),
+        )
         store = import_module(django_settings.SESSION_ENGINE).SessionStore()
-        store["booking"] = copy.deepcopy(flow["states"][state])
+        store["booking_draft"] = draft.key
         store.save()
         client.cookies[django_settings.SESSION_COOKIE_NAME] = store.session_key
     return client

@@ -71,6 +71,8 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         DATABASE_URL="postgres://u:p@127.0.0.1:5432/x",
         SMTP_HOST="smtp.example",
         DJANGO_BEHIND_PROXY="1",
+        SPA_PROXY_COUNT="1",
+        SPA_SITE_URL="https://spa.example",
     )
     env.update(overrides)
     return {k: v for k, v in env.items() if v is not None}
@@ -271,3 +273,39 @@ def test_cache_url_with_another_scheme_is_refused_without_echoing_it(tmp_path):
     assert result.returncode != 0
     assert "CACHE_URL must start with redis://" in result.stderr
     assert "s3cret" not in result.stderr
+
+
+# --- The spa's own start-up checks (spa/checks.py) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error"),
+    [
+        ({"SPA_SITE_URL": None}, "spa.E001"),
+        ({"SPA_SITE_URL": "http://spa.example"}, "spa.E001"),
+        ({"SPA_SITE_URL": "https://elsewhere.example"}, "spa.E002"),
+        ({"SPA_PROXY_COUNT": "0"}, "spa.E003"),
+        ({"SPA_OPENING_HOURS": "whenever we feel like it"}, "spa.E004"),
+    ],
+)
+def test_unsafe_settings_are_refused_at_start_up(tmp_path, overrides, error):
+    result = run(["manage.py", "check"], production_env(tmp_path, **overrides))
+
+    assert result.returncode != 0
+    assert error in result.stderr
+
+
+def test_the_checks_pass_in_development(tmp_path):
+    env = production_env(tmp_path, DJANGO_ENV="development", SPA_SITE_URL=None)
+    env.update(DJANGO_BEHIND_PROXY="0", SPA_PROXY_COUNT="0")
+    result = run(["manage.py", "check"], env)
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_gunicorn_refuses_to_load_the_site_with_unsafe_settings(tmp_path):
+    env = production_env(tmp_path, SPA_PROXY_COUNT="0")
+    result = run(["-c", "import spa.wsgi"], env)
+
+    assert result.returncode != 0 and "spa.E003" in result.stderr
+    assert run(["-c", "import spa.wsgi"], production_env(tmp_path)).returncode == 0

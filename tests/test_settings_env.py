@@ -28,6 +28,9 @@ print(json.dumps({
     "ENGINE": db["ENGINE"],
     "NAME": str(db["NAME"]),
     "OPTIONS": db.get("OPTIONS", {}),
+    "MAILERS": settings.MAILERS,
+    "TASKS": settings.TASKS,
+    "RQ_QUEUES": settings.RQ_QUEUES,
     "SECURE_CSP": {k: [str(v) for v in vs] for k, vs in settings.SECURE_CSP.items()},
 }))
 """
@@ -109,6 +112,23 @@ def test_database_url_selects_postgresql(tmp_path):
 
     assert settings["ENGINE"] == "django.db.backends.postgresql"
     assert settings["NAME"] == "db"
+    # An unreachable database costs seconds, and no statement runs for ever.
+    assert settings["OPTIONS"] == {
+        "connect_timeout": 3,
+        "options": "-c statement_timeout=15000",
+    }
+
+
+def test_database_timeouts_come_from_the_environment(tmp_path):
+    settings = loaded(
+        tmp_path,
+        DJANGO_DEBUG="1",
+        DATABASE_URL="postgres://u:p@h:5432/db",
+        DATABASE_CONNECT_TIMEOUT="7",
+        DATABASE_STATEMENT_TIMEOUT_MS="0",
+    )
+
+    assert settings["OPTIONS"] == {"connect_timeout": 7, "options": "-c statement_timeout=0"}
 
 
 def test_sqlite_database_url_keeps_immediate_transactions(tmp_path):
@@ -221,3 +241,33 @@ def test_env_str(monkeypatch):
     assert env_str("SPA_NAME_X", "fallback") == "fallback"
     monkeypatch.setenv("SPA_NAME_X", "Willow")
     assert env_str("SPA_NAME_X", "fallback") == "Willow"
+
+
+def test_smtp_has_a_timeout(tmp_path):
+    settings = loaded(tmp_path, DJANGO_DEBUG="1", SMTP_HOST="mail.example", SMTP_TIMEOUT="4")
+
+    assert settings["MAILERS"]["default"]["OPTIONS"]["timeout"] == 4
+
+
+def test_the_queue_is_in_the_database_by_default(dev_settings):
+    assert dev_settings["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+
+
+def test_the_redis_queue_has_timeouts(tmp_path):
+    settings = loaded(
+        tmp_path,
+        DJANGO_DEBUG="1",
+        SPA_TASKS_BACKEND="redis",
+        SPA_TASKS_REDIS_URL="redis://127.0.0.1:6379/3",
+    )
+
+    assert settings["TASKS"]["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
+    assert settings["RQ_QUEUES"]["default"]["URL"] == (
+        "redis://127.0.0.1:6379/3?socket_timeout=5&socket_connect_timeout=5"
+    )
+
+
+def test_the_redis_queue_needs_its_url(tmp_path):
+    result = load_settings(tmp_path, DJANGO_DEBUG="1", SPA_TASKS_BACKEND="redis")
+
+    assert result.returncode != 0 and "SPA_TASKS_REDIS_URL" in result.stderr

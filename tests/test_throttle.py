@@ -146,3 +146,20 @@ def test_no_header_behind_a_proxy_falls_back_to_remote_addr(settings):
     settings.SPA_PROXY_COUNT = 1
 
     assert throttle.client_ip(_request()) == "198.51.100.7"
+
+
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:ffff:1:2:3", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.9", "203.0.113.9"),
+    ],
+)
+def test_rate_limits_group_ipv6_by_64(rf, address, key):
+    assert throttle.client_network(rf.get("/", REMOTE_ADDR=address)) == key
+
+
+def test_email_key_ignores_case_and_tags():
+    assert throttle.email_key(" Casey+Spa@Example.COM ") == "casey@example.com"

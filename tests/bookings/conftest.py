@@ -144,3 +144,12 @@ def own_therapist(spa):
     client = Client()
     client.force_login(user)
     return client, user
+
+
+def booking_state(client) -> dict:
+    """What the booking flow has kept for this client so far (its server-side draft)."""
+    from bookings.models import BookingDraft
+
+    key = client.session.get("booking_draft")
+    draft = BookingDraft.objects.filter(key=key).first() if key else None
+    return draft.data if draft is not None else {}

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from bookings.forms import DetailsForm
 from bookings.models import Appointment, CallbackRequest
-from tests.bookings.conftest import DETAILS, answers, tomorrow_at
+from tests.bookings.conftest import DETAILS, answers, booking_state, tomorrow_at
 
 pytestmark = pytest.mark.django_db
 
@@ -163,16 +163,21 @@ def to_details(client: Client, spa) -> str:
     return re.search(r'name="issued" value="([^"]+)"', page).group(1)
 
 
-def stamp(seconds_ago: int) -> str:
+def stamp(seconds_ago: int, value: str = "form") -> str:
     class Past(signing.TimestampSigner):
         def timestamp(self):
             return signing.b62_encode(int(time.time()) - seconds_ago)
 
-    return Past(salt=DetailsForm.issued_salt).sign("form")
+    return Past(salt=DetailsForm.issued_salt).sign(value)
+
+
+def nonce_of(client: Client) -> str:
+    """What the client's details form is bound to (kept server-side in the draft)."""
+    return booking_state(client)["form_nonce"]
 
 
 def stored_details(client: Client):
-    return client.session.get("booking", {}).get("details")
+    return booking_state(client).get("details")
 
 
 def test_details_page_carries_a_hidden_empty_trap(anonymous, spa):
@@ -189,7 +194,9 @@ def test_details_page_carries_a_hidden_empty_trap(anonymous, spa):
 def test_a_person_taking_their_time_gets_through(anonymous, spa, min_fill):
     to_details(anonymous, spa)
 
-    response = anonymous.post("/book/details/", {**DETAILS, "issued": stamp(10)})
+    response = anonymous.post(
+        "/book/details/", {**DETAILS, "issued": stamp(10, nonce_of(anonymous))}
+    )
 
     assert response.status_code == 302 and response["Location"] == "/book/health/"
     assert stored_details(anonymous)["email"] == "casey@example.com"
@@ -215,7 +222,8 @@ def test_a_filled_honeypot_stores_nothing(anonymous, spa, min_fill):
     to_details(anonymous, spa)
 
     response = anonymous.post(
-        "/book/details/", {**DETAILS, "issued": stamp(10), "website": "http://spam.example"}
+        "/book/details/",
+        {**DETAILS, "issued": stamp(10, nonce_of(anonymous)), "website": "http://spam.example"},
     )
 
     assert (
@@ -315,3 +323,83 @@ def test_cancel_with_the_pages_csrf_token_works(spa):
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.status == "cancelled"
+
+
+# --- Limits that never punish the wrong person ------------------------------------
+
+
+def test_ipv6_clients_are_counted_by_their_64(spa, questions, settings):
+    for i in range(5):
+        client = Client(REMOTE_ADDR=f"2001:db8:1:2::{i + 1}")
+        assert book(client, spa, 9 + i, f"client{i}@example.com").status_code == 302
+
+    response = book(Client(REMOTE_ADDR="2001:db8:1:2::ff"), spa, 15, "client5@example.com")
+
+    assert_too_many(response, settings)
+    # Another /64 is another subscriber.
+    other = book(Client(REMOTE_ADDR="2001:db8:1:3::1"), spa, 15, "client6@example.com")
+    assert other.status_code == 302
+
+
+def test_a_strangers_call_backs_do_not_lock_a_victims_bookings(spa, questions):
+    for i in range(5):
+        attacker = Client(REMOTE_ADDR=f"198.51.100.{i + 1}")
+        response = book(attacker, spa, 9, "victim@example.com", fever="yes")
+        assert response["Location"] == "/book/call-back/"
+
+    victim = Client(REMOTE_ADDR="203.0.113.7")
+    assert book(victim, spa, 10, "Victim@Example.com").status_code == 302
+
+
+def test_failed_attempts_spend_no_email_quota(spa, questions, settings):
+    settings.SPA_BOOKING_LIMIT_PER_HOUR = 2
+    # Someone else holds 10:00 with both therapists.
+    for i in range(2):
+        assert book(Client(REMOTE_ADDR=f"198.51.100.{i + 1}"), spa, 10, f"o{i}@example.com")
+    for i in range(3):
+        response = book(Client(REMOTE_ADDR=f"203.0.113.{i + 1}"), spa, 10, "casey@example.com")
+        assert response["Location"] == "/book/time/"  # just taken
+    assert book(Client(REMOTE_ADDR="203.0.113.50"), spa, 12, "casey@example.com").status_code == 302
+
+
+def test_a_plus_tag_is_the_same_mailbox(spa, questions, settings):
+    settings.SPA_BOOKING_LIMIT_PER_HOUR = 1
+    assert book(Client(REMOTE_ADDR="203.0.113.1"), spa, 10, "casey@example.com").status_code == 302
+    response = book(Client(REMOTE_ADDR="203.0.113.2"), spa, 12, "Casey+spa@Example.com")
+    assert_too_many(response, settings)
+
+
+def test_going_back_with_change_is_never_refused(anonymous, spa, questions, min_fill):
+    to_details(anonymous, spa)
+    anonymous.post("/book/details/", {**DETAILS, "issued": stamp(10, nonce_of(anonymous))})
+    anonymous.post("/book/health/", answers())
+    # "Change" on the review page: the details come back filled in; Continue at once.
+    for _ in range(2):
+        page = anonymous.get("/book/details/").content.decode()
+        issued = re.search(r'name="issued" value="([^"]+)"', page).group(1)
+        response = anonymous.post("/book/details/", {**DETAILS, "issued": issued})
+        assert response["Location"] == "/book/health/"
+
+
+def test_a_nearest_time_after_just_taken_is_never_refused(anonymous, spa, questions, min_fill):
+    to_details(anonymous, spa)
+    anonymous.post("/book/details/", {**DETAILS, "issued": stamp(10, nonce_of(anonymous))})
+    anonymous.post("/book/time/", {"start": tomorrow_at(11).isoformat()})
+    page = anonymous.get("/book/details/").content.decode()
+    issued = re.search(r'name="issued" value="([^"]+)"', page).group(1)
+    assert anonymous.post("/book/details/", {**DETAILS, "issued": issued}).status_code == 302
+
+
+def test_a_stamp_is_good_once_and_for_its_own_form(anonymous, spa, min_fill):
+    to_details(anonymous, spa)
+    used = stamp(10, nonce_of(anonymous))
+    assert anonymous.post("/book/details/", {**DETAILS, "issued": used}).status_code == 302
+    # Replayed in a new booking from another browser: refused.
+    other = Client()
+    to_details(other, spa)
+    response = other.post("/book/details/", {**DETAILS, "issued": used})
+    assert response.status_code == 200 and stored_details(other) is None
+    # Someone else's fresh stamp is no good here either.
+    shared = stamp(10, nonce_of(anonymous))
+    response = other.post("/book/details/", {**DETAILS, "issued": shared})
+    assert response.status_code == 200 and stored_details(other) is None

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 
 from bookings.models import Appointment, AppointmentEvent, CallbackRequest, HealthAnswers
-from tests.bookings.conftest import DETAILS, answers, tomorrow_at, walk_to_review
+from tests.bookings.conftest import DETAILS, answers, booking_state, tomorrow_at, walk_to_review
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,11 @@ def test_decline_takes_no_slot_and_keeps_details_for_a_callback(
     )
     assert callback.notes == "Firm pressure please."
     assert callback.health.outcome == "decline"
-    assert [m.subject for m in mail.outbox] == ["Call back request: Back massage"]
+    # The staff alert, and the client's confirmation that we will call.
+    assert [m.subject for m in mail.outbox] == [
+        "Call back request: Back massage",
+        "We will call you back · Willow & Stone Spa",
+    ]
 
 
 def test_strictest_outcome_wins(anonymous, spa, questions):
@@ -129,7 +133,7 @@ def test_steps_cannot_be_skipped(anonymous, spa, questions):
 def test_service_link_preselects_and_skips_ahead(anonymous, spa):
     response = anonymous.get("/book/?service=back-massage")
     assert response["Location"] == "/book/therapist/"
-    assert anonymous.session["booking"]["service"] == "back-massage"
+    assert booking_state(anonymous)["service"] == "back-massage"
 
 
 @pytest.mark.parametrize("slug", ["nope", "", "<script>", "back-massage'--"])
@@ -170,7 +174,7 @@ def test_bad_times_get_a_message(anonymous, spa, value):
     response = anonymous.post("/book/time/", {"start": value})
     assert response.status_code == 200
     assert b"invalid-feedback" in response.content
-    assert not anonymous.session["booking"].get("start")
+    assert not booking_state(anonymous).get("start")
 
 
 def test_off_grid_and_out_of_hours_times_refused(anonymous, spa):
@@ -227,7 +231,7 @@ def test_bad_details_keep_every_value(anonymous, spa, field, value, message):
     for other, kept in DETAILS.items():
         if other != field:
             assert kept.encode() in response.content
-    assert "details" not in anonymous.session["booking"]
+    assert "details" not in booking_state(anonymous)
 
 
 def test_odd_unicode_details_are_accepted_and_normalised(anonymous, spa, questions):
@@ -239,7 +243,7 @@ def test_odd_unicode_details_are_accepted_and_normalised(anonymous, spa, questio
         {**DETAILS, "name": "  Zoë   O\u2019Brien \u202e ", "notes": "🙂 ñ\r\n\u200bline\x07"},
     )
     assert response.status_code == 302
-    saved = anonymous.session["booking"]["details"]
+    saved = booking_state(anonymous)["details"]
     assert saved["name"] == "Zoë O\u2019Brien"
     assert saved["notes"] == "🙂 ñ\nline"
 
@@ -287,7 +291,7 @@ def test_slot_taken_meanwhile_keeps_details_and_answers(anonymous, spa, question
     page = anonymous.get("/book/time/").content.decode()
     assert "has just been taken" in page
     assert "Nearest free times" in page
-    state = anonymous.session["booking"]
+    state = booking_state(anonymous)
     assert state["details"]["name"] == "Casey Client"
     assert any(r["answer"] == "yes" for r in state["answers"])
     assert Appointment.objects.count() == 1

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from bookings.forms import CONSENT_VERSION
 from bookings.models import HealthAnswers
-from tests.bookings.conftest import DETAILS, answers, tomorrow_at, walk_to_review
+from tests.bookings.conftest import DETAILS, answers, booking_state, tomorrow_at, walk_to_review
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_booking_stores_consent_version_and_the_time_the_box_was_ticked(anonymous, spa, questions):
     before = timezone.now()
     walk_to_review(anonymous, spa, tomorrow_at(10))
-    ticked = anonymous.session["booking"]["health_consent_at"]
+    ticked = booking_state(anonymous)["health_consent_at"]
     anonymous.post("/book/review/", {"policy_consent": "on"})
     health = HealthAnswers.objects.get()
     assert health.appointment is not None
@@ -26,7 +26,7 @@ def test_booking_stores_consent_version_and_the_time_the_box_was_ticked(anonymou
 
 def test_consent_time_is_when_ticked_not_when_sent(anonymous, spa, questions, monkeypatch):
     walk_to_review(anonymous, spa, tomorrow_at(10))
-    ticked = datetime.fromisoformat(anonymous.session["booking"]["health_consent_at"])
+    ticked = datetime.fromisoformat(booking_state(anonymous)["health_consent_at"])
     # The client reads the review page for an hour before sending.
     later = timezone.now() + timedelta(hours=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
@@ -62,7 +62,7 @@ def test_without_the_box_nothing_is_kept(anonymous, spa, questions):
     assert response.status_code == 200
     assert "agreement to keep these answers" in response.content.decode()
     assert not HealthAnswers.objects.exists()
-    assert "health_consent_at" not in anonymous.session["booking"]
+    assert "health_consent_at" not in booking_state(anonymous)
 
 
 def test_consent_box_is_unticked_at_first(anonymous, spa, questions):
@@ -70,3 +70,15 @@ def test_consent_box_is_unticked_at_first(anonymous, spa, questions):
     html = anonymous.get("/book/health/").content.decode()
     checkbox = html[html.index('name="health_consent"') :].split(">", 1)[0]
     assert "checked" not in checkbox
+
+
+@pytest.mark.parametrize(
+    ("months", "words"),
+    [(24, "two years"), (12, "one year"), (36, "three years"), (18, "18 months")],
+)
+def test_the_consent_states_the_retention_setting(settings, months, words):
+    from bookings.forms import HealthForm
+
+    settings.SPA_HEALTH_RETENTION_MONTHS = months
+    label = HealthForm(questions=[]).fields["health_consent"].label
+    assert f"deleted {words} after my visit" in label

@@ -8,7 +8,7 @@ from django.core import mail
 from bookings import aftercare
 from bookings.models import Appointment
 from tests import factories as f
-from tests.bookings.conftest import tomorrow_at, walk_to_review
+from tests.bookings.conftest import booking_state, tomorrow_at, walk_to_review
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_guide_pages_link_into_booking_with_service_and_referral(anonymous, area
     assert link.startswith("/book/?service=back-massage&from=")
     response = anonymous.get(link)
     assert response["Location"] == "/book/therapist/"  # one click: the service is chosen
-    state = anonymous.session["booking"]
+    state = booking_state(anonymous)
     assert state["service"] == "back-massage" and state["referral"] == referral
 
 
@@ -53,7 +53,7 @@ def test_routine_page_links_into_booking(anonymous, area):
     f.routine("Back routine", [area["bl23"]])
     link = follow_guide_link(anonymous, "/points/routines/back-routine/")
     anonymous.get(link)
-    assert anonymous.session["booking"]["referral"] == ["routine", "back-routine"]
+    assert booking_state(anonymous)["referral"] == ["routine", "back-routine"]
 
 
 def test_referral_is_stored_on_the_appointment(anonymous, area, django_capture_on_commit_callbacks):
@@ -74,7 +74,7 @@ def _spa(area):
 def test_malformed_referrals_are_ignored(anonymous, area, bad):
     response = anonymous.get("/book/", {"service": "back-massage", "from": bad})
     assert response.status_code == 302
-    assert "referral" not in anonymous.session["booking"]
+    assert "referral" not in booking_state(anonymous)
 
 
 def test_service_page_lists_therapists_points_and_next_times(anonymous, area):

@@ -7,6 +7,10 @@ instructions derived from the answers (areas and points to avoid, the
 guidance the client was given) go with them. The appointment itself and its
 status history stay: they hold no health data. Running it twice changes
 nothing the second time.
+
+It also deletes abandoned bookings' drafts (BookingDraft) once they have
+expired: they hold the client's details and answers for SPA_BOOKING_DRAFT_MINUTES
+at most. The README's cron runs it, then `clearsessions`, before the nightly dump.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bookings.models import Appointment, HealthAccess, HealthAnswers
+from bookings.models import Appointment, BookingDraft, HealthAccess, HealthAnswers
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -66,8 +70,11 @@ class Command(BaseCommand):
                 ~Q(avoid_areas="") | ~Q(client_guidance="") | Q(avoid_points__isnull=False)
             )
             appointment_ids = list(instructed.values_list("pk", flat=True).distinct())
+            drafts = BookingDraft.objects.expired()
+            draft_count = drafts.count()
 
             if not dry_run:
+                drafts.delete()
                 accesses.delete()
                 answers.delete()
                 Appointment.avoid_points.through.objects.filter(
@@ -88,3 +95,4 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{cleared} the working instructions on {len(appointment_ids)} appointment(s)."
         )
+        self.stdout.write(f"{verb} {draft_count} expired booking draft(s).")

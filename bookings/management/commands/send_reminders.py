@@ -5,19 +5,21 @@ questions gets its reminder (with the link to answer) ANSWERS_HOURS before;
 answering frees the claim again for the visit's own reminder.
 
 Each appointment is claimed with a conditional UPDATE (reminder_sent_at IS
-NULL) before its email is queued, so two overlapping runs never remind the
-same client twice: only the run whose UPDATE changed the row sends.
+NULL) in the same transaction that writes the reminder into the mail outbox,
+so two overlapping runs never remind the same client twice, and a run killed
+half-way leaves either both (the worker sends it) or neither (the next run
+does). The sending itself, with its retries, is the worker's job.
 """
 
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.db.models import Q
-from django.tasks import TaskResultStatus
 from django.utils import timezone
 
 from bookings.models import Appointment, Status
-from bookings.notifications import send_appointment_email
+from bookings.notifications import queue_reminder
 
 ANSWERS_HOURS = 48
 
@@ -50,24 +52,16 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"Would send {len(ids)} reminder(s).")
             return
-        sent = failed = 0
+        queued = 0
         for pk in ids:
-            claim = Appointment.objects.filter(
-                pk=pk,
-                status__in=[Status.CONFIRMED, Status.AWAITING_ANSWERS],
-                reminder_sent_at__isnull=True,
-            )
-            if claim.update(reminder_sent_at=now) != 1:
-                continue  # another run got there first, or it changed meanwhile
-            result = send_appointment_email.enqueue(pk, "reminder")
-            if result.status == TaskResultStatus.FAILED:
-                # Release the claim so the next run tries again.
-                Appointment.objects.filter(pk=pk, reminder_sent_at=now).update(
-                    reminder_sent_at=None
+            with transaction.atomic():
+                claim = Appointment.objects.filter(
+                    pk=pk,
+                    status__in=[Status.CONFIRMED, Status.AWAITING_ANSWERS],
+                    reminder_sent_at__isnull=True,
                 )
-                failed += 1
-            else:
-                sent += 1
-        self.stdout.write(f"Sent {sent} reminder(s).")
-        if failed:
-            self.stderr.write(f"{failed} reminder(s) failed; the next run will try again.")
+                if claim.update(reminder_sent_at=now) != 1:
+                    continue  # another run got there first, or it changed meanwhile
+                queue_reminder(Appointment.objects.get(pk=pk))
+            queued += 1
+        self.stdout.write(f"Queued {queued} reminder(s).")

@@ -1,0 +1,85 @@
+"""Private booking links stay out of access logs, and no Referer carries one anywhere."""
+
+from datetime import timedelta
+
+import pytest
+from gunicorn.config import Config
+
+from bookings.models import Appointment
+from spa.gunicorn_logging import RedactingLogger, redact
+from tests.bookings.conftest import tomorrow_at
+
+TOKEN = "gfD4vXDw_nHKIu_d6DZcdgQwyRlkmAyD-6eBvYQ6irM"
+
+
+class Response:
+    status = "200 OK"
+    sent = 1234
+    headers: list = []
+
+
+def access_line(tmp_path, path: str, referer: str = "-") -> str:
+    log = tmp_path / "access.log"
+    config = Config()
+    config.set("accesslog", str(log))
+    logger = RedactingLogger(config)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": path,
+        "PATH_INFO": path.partition("?")[0],
+        "QUERY_STRING": path.partition("?")[2],
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_REFERER": referer,
+        "HTTP_USER_AGENT": "test",
+    }
+    logger.access(Response(), [], environ, timedelta(milliseconds=5))
+    return log.read_text()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/bookings/{TOKEN}/",
+        f"/bookings/{TOKEN}/calendar.ics",
+        f"/bookings/{TOKEN}/reschedule/?week=2",
+        f"/bookings/{TOKEN}/aftercare/back-routine/",
+    ],
+)
+def test_the_access_log_writes_redacted_private_paths(tmp_path, path):
+    line = access_line(tmp_path, path, referer=f"https://spa.example/bookings/{TOKEN}/")
+    assert TOKEN not in line
+    assert line.count("/bookings/<redacted>") == 2  # the request line and the Referer
+    assert '"GET /bookings/<redacted>/' in line
+
+
+def test_other_paths_are_logged_as_they_are(tmp_path):
+    line = access_line(tmp_path, "/admin/bookings/appointment/12/change/", "https://spa.example/")
+    assert "/admin/bookings/appointment/12/change/" in line
+
+
+def test_redact_keeps_what_follows_the_token():
+    assert redact(f"https://spa.example/bookings/{TOKEN}/cancel/") == (
+        "https://spa.example/bookings/<redacted>/cancel/"
+    )
+
+
+@pytest.mark.django_db
+def test_private_pages_send_no_referer(spa, anonymous):
+    a = Appointment(
+        service=spa["service"],
+        therapist=spa["ana"],
+        client_name="A",
+        client_email="a@example.com",
+        client_phone="5550100001",
+    )
+    a.set_times(tomorrow_at(10))
+    a.save()
+    base = a.get_absolute_url()
+    for path in (base, base + "calendar.ics", base + "reschedule/"):
+        response = anonymous.get(path)
+        assert response.status_code == 200, path
+        assert response["Referrer-Policy"] == "strict-origin", path
+    assert anonymous.post(base + "cancel/")["Referrer-Policy"] == "strict-origin"
+    # Elsewhere the site-wide policy holds.
+    assert anonymous.get("/")["Referrer-Policy"] == "same-origin"
