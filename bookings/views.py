@@ -802,6 +802,7 @@ def answer_health(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@_private
 @never_cache
 @require_safe
 def calendar_file(request: HttpRequest, token: str) -> HttpResponse:

@@ -13,6 +13,7 @@ class SpaConfig(AppConfig):
 
     def ready(self) -> None:
         from spa import auth, checks  # noqa: F401 (register the checks and the receiver)
+
         # Cache invalidation is plumbing, not domain flow: receivers on every model
         # that public pages or free times read, so no edit (admin, staff calendar,
         # management command) is missed. Senders are named, so other models keep

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from bookings import availability, starter
 from bookings.models import Appointment, Question, Service
+from tests.bookings.conftest import booking_state
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_a_pregnancy_option_after_no_is_a_clear_message_not_a_silent_clear(clien
     assert "Please check both answers" in form.errors["q_pregnancy-care"][0]
     html = response.content.decode()
     assert f'value="{option}" ' in html and "checked" in html  # what was entered is kept
-    assert "screen" not in client.session.get("booking", {})  # nothing kept half-way
+    assert "screen" not in booking_state(client)  # nothing kept half-way
 
 
 def test_a_yes_needs_its_follow_up_answered(client, demo):
@@ -75,7 +76,7 @@ def test_uncontrolled_blood_pressure_holds_the_time_for_clearance(client, demo):
         "/book/health/", answers(blood_pressure="yes", blood_pressure_control=option)
     )
     assert response["Location"] == "/book/review/"
-    assert client.session["booking"]["screen"]["outcome"] == "clearance"
+    assert booking_state(client)["screen"]["outcome"] == "clearance"
 
 
 def test_review_step_offers_sessions_that_still_fit_a_pregnant_client(client, demo):
@@ -91,7 +92,7 @@ def test_review_step_offers_sessions_that_still_fit_a_pregnant_client(client, de
     assert "relaxing-full-body-massage" in alternatives
     # Choosing one keeps the details and the answers: only the time is asked again.
     client.get(f"/book/?service={alternatives[0]}")
-    state = client.session["booking"]
+    state = booking_state(client)
     assert state["service"] == alternatives[0] and state["details"]["name"] == "Robin Client"
     assert state["screen"]["outcome"] == "review"
 

@@ -50,8 +50,9 @@ def with_ana(client, spa):
         html = offered(client)
     assert value(start) in html
     assert 'href="?week=1"' in html  # the next week's link, from the cached rules
-    # Only the session is read: the times, the service and the therapist are cached.
-    assert len(queries) <= 1, [q["sql"] for q in queries]
+    # Only the session and its booking draft are read: the times, the service and
+    # the therapist are cached.
+    assert len(queries) <= 2, [q["sql"] for q in queries]
     return client, start
 
 
@@ -127,9 +128,11 @@ def test_a_cached_time_step_carries_each_visitors_own_working_csrf_token(spa):
         client = Client(enforce_csrf_checks=True)
         client.get(f"/book/?service={spa['service'].slug}")
         client.cookies["csrftoken"] = "x" * 32  # the flow's first pages set it in a browser
-        session = client.session
-        session["booking"] = {**session["booking"], "therapist": "ana"}
-        session.save()
+        from bookings.models import BookingDraft
+
+        draft = BookingDraft.objects.get(key=client.session["booking_draft"])
+        draft.data = {**draft.data, "therapist": "ana"}
+        draft.save()
         html = offered(client)
         assert CSRF_PLACEHOLDER not in html
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]

@@ -244,6 +244,7 @@ def test_front_desk_sends_the_questions_and_the_client_answers_through_the_link(
         if options.count() and not group.locator("input[type=radio]:checked").count():
             options.first.check()
     client_page.locator("#id_q_pregnancy_1").check()
+    client_page.get_by_label(re.compile("13 weeks or more")).check()  # its follow-up
     client_page.get_by_label(re.compile("I agree that the spa may keep these answers")).check()
     assert serious_violations(client_page) == []
     client_page.get_by_role("button", name="Send my answers").click()
