@@ -20,7 +20,15 @@ from django.utils import timezone
 
 from bookings import access
 from bookings.availability import _instant, spa_zone
-from bookings.models import HOLDING, Appointment, BookingRules, Status, Therapist, TimeOff
+from bookings.models import (
+    HOLDING,
+    Appointment,
+    BookingRules,
+    OutgoingEmail,
+    Status,
+    Therapist,
+    TimeOff,
+)
 
 ROW_MINUTES = 5
 DAY_MINUTES = 24 * 60
@@ -105,7 +113,11 @@ def load(columns: list[tuple[Therapist, date]], *, show_cancelled: bool = False)
         .annotate(
             has_avoid_points=Exists(
                 Appointment.avoid_points.through.objects.filter(appointment_id=OuterRef("pk"))
-            )
+            ),
+            # An email given up on after its last retry (the outbox): staff must act.
+            email_not_delivered=Exists(
+                OutgoingEmail.objects.undelivered().filter(appointment_id=OuterRef("pk"))
+            ),
         )
         .order_by("start")
     )
@@ -136,6 +148,8 @@ def _icons(appointment: Appointment, *, reads_health: bool) -> list[tuple[str, s
         icons.append(("⚑", "Needs review"))
     if appointment.status == Status.AWAITING_CLEARANCE:
         icons.append(("✉", "Awaiting clearance"))
+    if getattr(appointment, "email_not_delivered", False):
+        icons.append(("⚠", "Email not delivered"))
     # Derived from the answers: only for those who may read them.
     if reads_health and appointment.has_avoid_points:
         icons.append(("⊘", "Has points to avoid"))

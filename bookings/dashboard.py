@@ -14,6 +14,7 @@ from bookings.models import (
     HOLDING,
     Appointment,
     CallbackRequest,
+    OutgoingEmail,
     Status,
     Therapist,
     TimeOff,
@@ -86,5 +87,6 @@ def figures(now=None) -> dict:
         "todays": todays,
         "waiting": waiting,
         "callbacks": CallbackRequest.objects.filter(handled=False).count(),
+        "undelivered": OutgoingEmail.objects.undelivered().count(),
         "week": week_hours(today - timedelta(days=today.weekday())),
     }

@@ -768,3 +768,22 @@ def test_call_notes_go_with_the_clients_data(owner, front_desk, spa):
     assert data["callback_requests"][0]["calls"][0]["note"] == "Calls back Fri"
     privacy.erase(["gil@example.com"], by=front_desk[1])
     assert CallNote.objects.get().note == ""
+
+
+def test_an_email_given_up_on_shows_on_the_block_and_the_staff_home(front_desk, owner, spa):
+    from bookings.models import OutgoingEmail
+
+    kept = book(spa, local(in_days(1), 10), status=Status.CONFIRMED, name="Kept Client")
+    lost = book(spa, local(in_days(1), 12), status=Status.CONFIRMED, name="Lost Client")
+    OutgoingEmail.objects.create(
+        kind="confirmed", appointment=kept, state="sent", sent_at=timezone.now()
+    )
+    OutgoingEmail.objects.create(
+        kind="confirmed", appointment=lost, state="failed", last_error="550 refused"
+    )
+    text = front_desk[0].get(DAY, {"date": in_days(1).isoformat()}).text
+    assert text.count('title="Email not delivered"') == 1
+    block = text[text.index("Lost Client") - 600 : text.index("Lost Client") + 600]
+    assert "Email not delivered" in block
+    home = owner.get("/admin/").text
+    assert re.search(r'<span class="big">1</span> given up on after every retry', home)
