@@ -75,6 +75,7 @@ def pages() -> list[Page]:
         Page("slot step, any therapist", "/book/time/", session="any", goal=25),
         Page("slot step `?week=1`, one therapist", "/book/time/?week=1", session="one", goal=25),
         Page("staff: admin appointments list", "/admin/bookings/appointment/", "staff", None),
+        Page("staff: calendar day, every therapist", "/admin/calendar/", "staff", None),
     ]
 
 

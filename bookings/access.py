@@ -14,10 +14,16 @@ ALL_HEALTH_PERMISSION = "bookings.view_all_health_answers"
 
 # Appointment fields derived from the answers: never shown, searched, filtered,
 # exported or edited without the right to read the answers themselves.
-DERIVED_FIELDS = ("avoid_points", "avoid_areas")
+DERIVED_FIELDS = ("avoid_points", "avoid_areas", "light_pressure_only")
 # Lookups refused in admin URLs to anyone who cannot read every client's answers:
 # a result count would betray what the answers say.
-PRIVATE_LOOKUPS = ("health", "avoid_points", "avoid_areas", "client_guidance")
+PRIVATE_LOOKUPS = (
+    "health",
+    "avoid_points",
+    "avoid_areas",
+    "light_pressure_only",
+    "client_guidance",
+)
 
 
 def reads_all_health(user) -> bool:

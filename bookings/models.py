@@ -641,12 +641,21 @@ class CallbackRequest(models.Model):
     appointment = models.ForeignKey(
         Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The key to the client's private page about the request, linked from their
+    # email (requests made before it have none).
+    token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    # What the client was told to do, from their answers: shown only on that
+    # private page, never in an email; cleared with the answers.
+    guidance = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["handled", "-created"]
 
     def __str__(self) -> str:
         return f"Call back {self.name} ({self.created:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("bookings:callback_page", args=[self.token])
 
 
 class CallNote(models.Model):

@@ -379,7 +379,14 @@ def _callback_received(callback: CallbackRequest) -> EmailMultiAlternatives:
     return EmailMultiAlternatives(
         subject=f"We will call you back · {settings.SPA_NAME}",
         body=render_to_string(
-            "emails/callback_received.txt", {"spa": identity(), "callback": callback}
+            "emails/callback_received.txt",
+            {
+                "spa": identity(),
+                "callback": callback,
+                "page_url": settings.SPA_SITE_URL + callback.get_absolute_url()
+                if callback.token
+                else "",
+            },
         ),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[callback.email],

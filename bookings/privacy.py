@@ -24,6 +24,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from bookings import access
 from bookings.models import (
     Appointment,
     AppointmentEvent,
@@ -92,6 +93,7 @@ def _appointment(a: Appointment, include_health: bool) -> dict:
         "flagged": a.flagged,
         "avoid_points": [p.code for p in a.avoid_points.all()],
         "avoid_areas": a.avoid_areas,
+        "light_pressure_only": a.light_pressure_only,
         "client_guidance": a.client_guidance,
         "referral": f"{a.referral_kind}:{a.referral_slug}" if a.referral_kind else "",
         "consent_at": _iso(a.consent_at),
@@ -113,7 +115,7 @@ def _appointment(a: Appointment, include_health: bool) -> dict:
     }
     if not include_health:
         # Derived from the answers: exported only with them (bookings/access.py).
-        for name in ("avoid_points", "avoid_areas"):
+        for name in access.DERIVED_FIELDS:
             del row[name]
     return row
 
@@ -130,6 +132,7 @@ def _callback(c: CallbackRequest) -> dict:
         "preferred_start": _iso(c.preferred_start),
         "requested_at": _iso(c.created),
         "handled": c.handled,
+        "what_we_suggested": c.guidance,
         "calls": [{"at": _iso(n.at), "outcome": n.outcome, "note": n.note} for n in c.calls.all()],
     }
 
@@ -217,6 +220,7 @@ def erase(emails: Iterable[str], *, by) -> Erased:
             a.client_name = ERASED_NAME
             a.client_email = erased_email(a)
             a.client_phone = a.client_notes = a.avoid_areas = a.client_guidance = ""
+            a.light_pressure_only = False
             a.token = new_token()
             a.save()
             AppointmentEvent.objects.create(
@@ -229,7 +233,8 @@ def erase(emails: Iterable[str], *, by) -> Erased:
         for c in callbacks:
             c.name = ERASED_NAME
             c.email = erased_email(c)
-            c.phone = c.notes = ""
+            c.phone = c.notes = c.guidance = ""
+            c.token = None
             c.save()
         CallNote.objects.filter(callback__in=callbacks).update(note="")
         # The admin's own log names call-backs by the client's name.

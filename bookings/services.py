@@ -29,6 +29,7 @@ from bookings.models import (
     Service,
     Status,
     Therapist,
+    new_token,
 )
 from bookings.screening import Result
 from points.models import Point
@@ -341,6 +342,8 @@ def request_callback(
             service=service,
             therapist_id=therapist_id,
             preferred_start=preferred_start,
+            token=new_token(),
+            guidance="\n".join(screened.result.guidance),
         )
         HealthAnswers.objects.create(
             callback=callback,

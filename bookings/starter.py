@@ -129,8 +129,9 @@ STARTER_QUESTIONS: list[dict] = [
         DECLINE,
         help_text="Even a mild one, or one kept down with medicine.",
         guidance=(
-            "Please rest, and rebook once you have had 48 hours without a fever. Massage asks "
-            "a lot of a body that is fighting something off, and we would rather see you well."
+            "Please rest until you have had 48 hours without a fever: massage asks a lot of a "
+            "body that is fighting something off, and we would rather see you well. We will "
+            "call you to find a time after that."
         ),
     ),
     question(
@@ -140,8 +141,9 @@ STARTER_QUESTIONS: list[dict] = [
         DECLINE,
         help_text="Including a cough, a sore throat or a stomach bug in the last few days.",
         guidance=(
-            "Please rebook once you feel better and can no longer pass it on, so that you, our "
-            "therapists and our other guests stay well. Not sure? Call us on {spa_phone}."
+            "Please wait until you feel better and can no longer pass it on, so that you, our "
+            "therapists and our other guests stay well. We will call you to find a time after "
+            "that."
         ),
     ),
     question(
@@ -157,8 +159,8 @@ STARTER_QUESTIONS: list[dict] = [
         guidance=(
             "Please see a doctor today: a painful, swollen leg should be checked quickly. If "
             "you also feel short of breath or have chest pain, call emergency services now. "
-            "Please don't rub or massage the leg yourself. Once you have been seen, call us on "
-            "{spa_phone} and we will find a time together."
+            "Please don't rub or massage the leg yourself. We will call you to find a time "
+            "once you have been seen."
         ),
     ),
     question(
@@ -168,8 +170,8 @@ STARTER_QUESTIONS: list[dict] = [
         "doctor has not yet checked?",
         DECLINE,
         guidance=(
-            "Please have it checked by a doctor first. Once it has been, you are very welcome "
-            "to rebook and your therapist will work around the area."
+            "Please have it checked by a doctor first. We will call you to find a time once "
+            "it has been, and your therapist will work around the area."
         ),
     ),
     question(
@@ -186,8 +188,7 @@ STARTER_QUESTIONS: list[dict] = [
         guidance=(
             "If you have new numbness around the groin or changes in bladder or bowel control, "
             "go to an emergency department now. For the other changes, see a doctor today. "
-            "When you have been seen, call us on {spa_phone} and we will gladly plan a session "
-            "with you."
+            "We will call you to plan a session once you have been seen."
         ),
     ),
     question(
@@ -197,8 +198,8 @@ STARTER_QUESTIONS: list[dict] = [
         DECLINE,
         guidance=(
             "For your comfort and safety we only give massage to guests who arrive without "
-            "alcohol or recreational drugs in their system. Please choose another time and "
-            "book again; we look forward to seeing you."
+            "alcohol or recreational drugs in their system. We will call you to find another "
+            "time; we look forward to seeing you."
         ),
     ),
     # --- Skin and areas to work around ---------------------------------------------
@@ -229,9 +230,8 @@ STARTER_QUESTIONS: list[dict] = [
         parent="skin-conditions",
         help_text="Only if you answered yes above.",
         guidance=(
-            "Please rebook once it has settled, or once a doctor or pharmacist has told you it "
-            "cannot be passed on. If you are unsure, call us on {spa_phone} and we will talk "
-            "it through."
+            "Please wait until it has settled, or until a doctor or pharmacist has told you it "
+            "cannot be passed on. We will call you to talk it through and find a time."
         ),
     ),
     question(
@@ -331,8 +331,8 @@ STARTER_QUESTIONS: list[dict] = [
         guidance=(
             "Massage has to wait while a clot is being treated and for some months after. "
             "Please don't massage your legs or feet yourself in the meantime. We will call you "
-            "to talk it through, or call us on {spa_phone} once your doctor says massage is "
-            "fine for you."
+            "to talk it through and plan a session for when your doctor says massage is fine "
+            "for you."
         ),
     ),
     question(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("book/health/", views.health_step, name="health"),
     path("book/review/", views.review_step, name="review"),
     path("book/call-back/", views.callback_done, name="callback"),
+    path("call-back/<str:token>/", views.callback_page, name="callback_page"),
     path("bookings/<str:token>/", views.manage, name="manage"),
     path("bookings/<str:token>/cancel/", views.cancel, name="cancel"),
     path("bookings/<str:token>/reschedule/", views.reschedule, name="reschedule"),

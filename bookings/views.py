@@ -42,6 +42,7 @@ from bookings.models import (
     Appointment,
     BookingDraft,
     BookingRules,
+    CallbackRequest,
     Outcome,
     Question,
     Referral,
@@ -500,7 +501,7 @@ def _decline(request, state, rows, result, version) -> HttpResponse:
     service = _service(state)
     therapist = _therapist(state, service) if service else None
     details = state["details"]
-    services.request_callback(
+    callback = services.request_callback(
         service=service,
         therapist_id=getattr(therapist, "pk", None),
         preferred_start=_start(state),
@@ -511,19 +512,20 @@ def _decline(request, state, rows, result, version) -> HttpResponse:
     )
     _count_for_email(state, scope="callback")
     _clear(request)
-    # What the call-back page shows, kept in a draft too (the guidance follows
-    # from the answers): it survives a reload until the draft expires.
-    _write(request, {"callback": {"name": details["name"], "guidance": list(result.guidance)}})
+    # The draft keeps only the key to the request's own private page, which the
+    # client's email links to as well: it survives a reload, and a lost tab.
+    _write(request, {"callback": {"token": callback.token}})
     return redirect("bookings:callback")
 
 
 @never_cache
 @require_safe
 def callback_done(request: HttpRequest) -> HttpResponse:
-    info = _state(request).get("callback")
-    if info is None:
+    """Just after a call-back request: its private page."""
+    info = _state(request).get("callback") or {}
+    if not is_slug(info.get("token")):
         return redirect("bookings:service")
-    return render(request, "bookings/callback.html", {"info": info})
+    return redirect("bookings:callback_page", info["token"])
 
 
 def _consented_at(state: dict) -> datetime | None:
@@ -800,6 +802,19 @@ def answer_health(request: HttpRequest, token: str) -> HttpResponse:
         "bookings/answer_health.html",
         {"appointment": appointment, "form": form, "questions": questions},
     )
+
+
+@_private
+@never_cache
+@require_safe
+def callback_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The client's call-back request, from the flow or their email: what we suggest
+    (from their answers) and that we will call. Private to whoever holds the link."""
+    if not is_slug(token) or len(token) > 64:
+        raise Http404
+    callback = get_object_or_404(CallbackRequest, token=token)
+    info = {"name": callback.name, "guidance": callback.guidance.splitlines()}
+    return render(request, "bookings/callback.html", {"info": info, "callback": callback})
 
 
 @_private

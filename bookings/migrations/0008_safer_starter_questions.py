@@ -20,6 +20,23 @@ VERSIONED = {"text", "kind", "choices", "choices_that_trigger", "on_yes", "follo
 
 # (code, field, old value, new value)
 CHANGES = [
+    (
+        "fever",
+        "guidance",
+        "Please rest, and rebook once you have had 48 hours without a fever. Massage asks a lot of a "
+        "body that is fighting something off, and we would rather see you well.",
+        "Please rest until you have had 48 hours without a fever: massage asks a lot of a body that "
+        "is fighting something off, and we would rather see you well. We will call you to find a "
+        "time after that.",
+    ),
+    (
+        "contagious-illness",
+        "guidance",
+        "Please rebook once you feel better and can no longer pass it on, so that you, our "
+        "therapists and our other guests stay well. Not sure? Call us on {spa_phone}.",
+        "Please wait until you feel better and can no longer pass it on, so that you, our therapists "
+        "and our other guests stay well. We will call you to find a time after that.",
+    ),
     ("calf-pain-now", "avoid_area", "", "any massage of the legs and feet"),
     (
         "calf-pain-now",
@@ -29,8 +46,15 @@ CHANGES = [
         "find a time together.",
         "Please see a doctor today: a painful, swollen leg should be checked quickly. If you also "
         "feel short of breath or have chest pain, call emergency services now. Please don't rub or "
-        "massage the leg yourself. Once you have been seen, call us on {spa_phone} and we will find "
-        "a time together.",
+        "massage the leg yourself. We will call you to find a time once you have been seen.",
+    ),
+    (
+        "unchecked-injury",
+        "guidance",
+        "Please have it checked by a doctor first. Once it has been, you are very welcome to rebook "
+        "and your therapist will work around the area.",
+        "Please have it checked by a doctor first. We will call you to find a time once it has been, "
+        "and your therapist will work around the area.",
     ),
     (
         "back-warning-signs",
@@ -47,14 +71,32 @@ CHANGES = [
         "weakness or bladder or bowel changes came on suddenly. When you have been seen, call us on "
         "{spa_phone} and we will gladly plan a session with you.",
         "If you have new numbness around the groin or changes in bladder or bowel control, go to an "
-        "emergency department now. For the other changes, see a doctor today. When you have been "
-        "seen, call us on {spa_phone} and we will gladly plan a session with you.",
+        "emergency department now. For the other changes, see a doctor today. We will call you to "
+        "plan a session once you have been seen.",
+    ),
+    (
+        "alcohol-or-drugs",
+        "guidance",
+        "For your comfort and safety we only give massage to guests who arrive without alcohol or "
+        "recreational drugs in their system. Please choose another time and book again; we look "
+        "forward to seeing you.",
+        "For your comfort and safety we only give massage to guests who arrive without alcohol or "
+        "recreational drugs in their system. We will call you to find another time; we look forward "
+        "to seeing you.",
     ),
     (
         "skin-widespread",
         "help_text",
         "Answer no if you answered no to the question above.",
         "Only if you answered yes above.",
+    ),
+    (
+        "skin-widespread",
+        "guidance",
+        "Please rebook once it has settled, or once a doctor or pharmacist has told you it cannot be "
+        "passed on. If you are unsure, call us on {spa_phone} and we will talk it through.",
+        "Please wait until it has settled, or until a doctor or pharmacist has told you it cannot be "
+        "passed on. We will call you to talk it through and find a time.",
     ),
     (
         "pregnancy-care",
@@ -179,8 +221,8 @@ NEW_QUESTIONS = [
         "follow_up": "",
         "guidance": "Massage has to wait while a clot is being treated and for some months after. "
         "Please don't massage your legs or feet yourself in the meantime. We will call "
-        "you to talk it through, or call us on {spa_phone} once your doctor says massage "
-        "is fine for you.",
+        "you to talk it through and plan a session for when your doctor says massage is "
+        "fine for you.",
         "help_text": "Including blood-thinning medicine you were given for a clot.",
         "kind": "yes-no",
         "light_only": False,

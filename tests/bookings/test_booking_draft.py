@@ -100,9 +100,58 @@ def test_the_call_back_page_survives_a_reload(spa, questions):
     client.post("/book/details/", DETAILS)
     response = client.post("/book/health/", answers(fever="yes"))
     assert response["Location"] == "/book/call-back/"
-    first = client.get("/book/call-back/")
-    again = client.get("/book/call-back/")
+    first = client.get("/book/call-back/", follow=True)
+    again = client.get("/book/call-back/", follow=True)
     assert first.status_code == again.status_code == 200
     assert "Casey" in again.content.decode()
+    # The page itself is the request's private page, which the email links to too.
+    page = first.redirect_chain[-1][0]
+    assert Client().get(page).status_code == 200
     for row in Session.objects.all():
         assert "fever" not in raw_session_text(row) and "Casey" not in raw_session_text(row)
+
+
+def test_the_call_back_email_links_to_its_private_page_without_health_words(
+    spa, questions, django_capture_on_commit_callbacks
+):
+    from bookings import notifications
+    from bookings.models import CallbackRequest, OutgoingEmail
+
+    client = Client()
+    client.post("/book/", {"service": spa["service"].slug})
+    client.post("/book/therapist/", {"therapist": "any"})
+    client.post("/book/time/", {"start": tomorrow_at(10).isoformat()})
+    client.post("/book/details/", DETAILS)
+    client.post("/book/health/", answers(fever="yes"))
+    callback = CallbackRequest.objects.get()
+    email = OutgoingEmail.objects.get(kind="callback-received")
+    message = notifications._callback_received(email.callback)
+    assert callback.get_absolute_url() in message.body
+    body = message.body.replace(callback.token, "")
+    assert "fever" not in body.lower() and "two days" not in body.lower()
+    page = Client().get(callback.get_absolute_url())
+    assert page.status_code == 200 and "two days without a fever" in page.content.decode()
+    assert page["Referrer-Policy"] == "strict-origin"
+    assert Client().get("/call-back/not-a-real-token/").status_code == 404
+
+
+def test_retention_clears_what_the_call_back_page_suggested(spa, questions):
+    from django.core.management import call_command
+
+    from bookings.models import CallbackRequest
+
+    client = Client()
+    client.post("/book/", {"service": spa["service"].slug})
+    client.post("/book/therapist/", {"therapist": "any"})
+    client.post("/book/time/", {"start": tomorrow_at(10).isoformat()})
+    client.post("/book/details/", DETAILS)
+    client.post("/book/health/", answers(fever="yes"))
+    callback = CallbackRequest.objects.get()
+    CallbackRequest.objects.filter(pk=callback.pk).update(
+        created=callback.created.replace(year=callback.created.year - 3)
+    )
+    call_command("purge_health_data", stdout=StringIO())
+    callback.refresh_from_db()
+    assert callback.guidance == ""
+    page = Client().get(callback.get_absolute_url()).content.decode()
+    assert "two days without a fever" not in page

@@ -74,7 +74,7 @@ def test_decline_takes_no_slot_and_keeps_details_for_a_callback(
     with django_capture_on_commit_callbacks(execute=True):
         response = walk_to_review(anonymous, spa, tomorrow_at(14), fever="yes", pregnant="yes")
     assert response["Location"] == "/book/call-back/"
-    page = anonymous.get("/book/call-back/")
+    page = anonymous.get("/book/call-back/", follow=True)
     assert b"two days without a fever" in page.content
     assert not Appointment.objects.exists()
     callback = CallbackRequest.objects.get()

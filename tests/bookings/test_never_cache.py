@@ -58,7 +58,9 @@ def test_private_booking_page_and_aftercare(anonymous, booked):
 
 def test_callback_page(anonymous, spa, questions):
     walk_to_review(anonymous, spa, tomorrow_at(10), fever="yes")
-    assert_never_cached(anonymous.get("/book/call-back/"), "/book/call-back/")
+    page = anonymous.get("/book/call-back/", follow=True)
+    assert page.redirect_chain[-1][0].startswith("/call-back/")
+    assert_never_cached(page, "/call-back/<token>/")
 
 
 def test_admin_pages_with_answers(owner, booked):

@@ -79,11 +79,12 @@ def test_every_decline_and_clearance_question_tells_the_client_what_to_do(outcom
 
 
 def test_decline_guidance_is_kind_and_says_what_next():
+    """A decline becomes a call-back: its guidance says we will call, as the page does,
+    never "rebook" (which the call-back page would contradict)."""
     for q in starter.STARTER_QUESTIONS:
         if q["on_yes"] == "decline":
-            assert re.search(r"\b(rebook|book again|call us|please)\b", q["guidance"], re.I), q[
-                "code"
-            ]
+            assert "We will call you" in q["guidance"], q["code"]
+            assert not re.search(r"\b(rebook|book again)\b", q["guidance"], re.I), q["code"]
 
 
 def test_only_known_placeholders_are_used():
@@ -264,6 +265,16 @@ def test_loaded_questions_screen_end_to_end(settings, django_assert_num_queries)
 
     result = screen(rules, [Answer("back-warning-signs", "yes")])
     assert result.outcome == "decline"
+    assert "emergency department now" in result.guidance[0]
+
+    # Staff may name the spa's phone in guidance: it is filled in from the settings.
+    Question.objects.filter(code="fever").update(guidance="Call {spa_name} on {spa_phone}.")
+    rules = rules_from_questions(
+        Question.objects.active()
+        .select_related("parent")
+        .prefetch_related("avoid_points", "avoid_regions")
+    )
+    result = screen(rules, [Answer("fever", "yes")])
     assert "(555) 000-1111" in result.guidance[0]
     assert "{spa_phone}" not in result.guidance[0]
 

@@ -24,7 +24,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bookings.models import Appointment, BookingDraft, HealthAccess, HealthAnswers
+from bookings.models import (
+    Appointment,
+    BookingDraft,
+    CallbackRequest,
+    HealthAccess,
+    HealthAnswers,
+)
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -67,7 +73,10 @@ class Command(BaseCommand):
             access_count = accesses.count()
             # Appointments still carrying instructions derived from the answers.
             instructed = Appointment.objects.filter(start__lt=cutoff).filter(
-                ~Q(avoid_areas="") | ~Q(client_guidance="") | Q(avoid_points__isnull=False)
+                ~Q(avoid_areas="")
+                | ~Q(client_guidance="")
+                | Q(light_pressure_only=True)
+                | Q(avoid_points__isnull=False)
             )
             appointment_ids = list(instructed.values_list("pk", flat=True).distinct())
             drafts = BookingDraft.objects.expired()
@@ -76,12 +85,17 @@ class Command(BaseCommand):
             if not dry_run:
                 drafts.delete()
                 accesses.delete()
+                # What the call-back's client was told follows from the answers too.
+                CallbackRequest.objects.filter(health__in=answers).update(guidance="")
                 answers.delete()
                 Appointment.avoid_points.through.objects.filter(
                     appointment_id__in=appointment_ids
                 ).delete()
                 Appointment.objects.filter(pk__in=appointment_ids).update(
-                    avoid_areas="", client_guidance="", updated=timezone.now()
+                    avoid_areas="",
+                    client_guidance="",
+                    light_pressure_only=False,
+                    updated=timezone.now(),
                 )
 
         verb = "Would delete" if dry_run else "Deleted"
