@@ -64,6 +64,11 @@ def test_redact_keeps_what_follows_the_token():
     )
 
 
+def test_redact_hides_the_call_back_page_key_too():
+    assert redact(f"GET /call-back/{TOKEN}/ HTTP/1.1") == "GET /call-back/<redacted>/ HTTP/1.1"
+    assert redact("/points/call-back-tips/") == "/points/call-back-tips/"
+
+
 @pytest.mark.django_db
 def test_private_pages_send_no_referer(spa, anonymous):
     a = Appointment(
