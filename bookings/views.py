@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -871,7 +872,13 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
             .filter(region__in=service.regions.all())
             .select_related("region"),
             "next_times": [
-                (slot, book_url_for(service, referral) + f"&start={slot.start.isoformat()}")
+                # Encoded: a bare "+" of the offset would arrive as a space.
+                (
+                    slot,
+                    book_url_for(service, referral)
+                    + "&"
+                    + urlencode({"start": slot.start.isoformat()}),
+                )
                 for slot in upcoming
             ],
             "book_url": book_url_for(service, referral),

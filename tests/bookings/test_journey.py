@@ -1,11 +1,13 @@
 """Guides lead to bookings; the referral is kept; aftercare respects the answers."""
 
+import re
 from datetime import UTC, timedelta
 
 import pytest
 from django.core import mail
 
 from bookings import aftercare
+from bookings.forms import parse_start
 from bookings.models import Appointment
 from tests import factories as f
 from tests.bookings.conftest import booking_state, tomorrow_at, walk_to_review
@@ -86,6 +88,18 @@ def test_service_page_lists_therapists_points_and_next_times(anonymous, area):
     assert "/book/?service=back-massage&amp;from=service:back-massage&amp;start=" in html
     assert anonymous.get("/services/").status_code == 200
     assert anonymous.get("/services/nope/").status_code == 404
+
+
+def test_the_service_pages_next_time_links_keep_their_time(anonymous, area):
+    """Followed as a browser would, from the page's own href (a "+" must be encoded)."""
+    html = anonymous.get("/services/back-massage/").content.decode()
+    href = re.search(r'href="(/book/\?service=back-massage[^"]*start=[^"]+)"', html)[1]
+    response = anonymous.get(href.replace("&amp;", "&"))
+    assert response["Location"] == "/book/time/"
+    chosen = booking_state(anonymous)["start"]
+    assert parse_start(chosen) is not None
+    page = anonymous.get("/book/time/").content.decode()
+    assert f'value="{chosen}" checked' in page
 
 
 def test_next_time_link_preselects_the_time(anonymous, area):
