@@ -162,7 +162,11 @@ NO_SHOW = StatusChange(Status.NO_SHOW, "marked no-show", only_after_start=True)
 
 
 def _change_status(pk: int, change: StatusChange, user, *, reason: str = "") -> Appointment:
-    """Apply one change under a row lock; TransitionError when it is not allowed."""
+    """Apply one change under a row lock; TransitionError when it is not allowed.
+
+    The client's notice goes into the mail outbox in the same transaction, so the
+    change and its email commit together; the worker sends it, with retries.
+    """
     with transaction.atomic():
         # of=("self",): lock the appointment only, not its therapist and service rows.
         appointment = (
@@ -178,19 +182,11 @@ def _change_status(pk: int, change: StatusChange, user, *, reason: str = "") -> 
             reason=reason,
             cancelled_by=Appointment.CancelledBy.SPA if change.to == Status.CANCELLED else "",
         )
+        if change.notice:
+            from bookings.notifications import notify
+
+            notify(appointment, change.notice)
     return appointment
-
-
-def _notify(appointment: Appointment, kind: str) -> bool:
-    """Tell the client; a mail failure must not undo or hide the status change."""
-    try:
-        from bookings.notifications import notify
-
-        notify(appointment, kind)
-    except Exception:
-        logger.exception("Could not send the %r notice for appointment %s", kind, appointment.pk)
-        return False
-    return True
 
 
 class AppointmentEventInline(admin.TabularInline):
@@ -399,16 +395,14 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
     # --- Status actions ---------------------------------------------------------------
 
     def change_status(self, request: HttpRequest, queryset: QuerySet, change: StatusChange):
-        done = skipped = unsent = 0
+        done = skipped = 0
         for pk in queryset.values_list("pk", flat=True):
             try:
-                appointment = _change_status(pk, change, request.user)
+                _change_status(pk, change, request.user)
             except (TransitionError, Appointment.DoesNotExist):
                 skipped += 1
                 continue
             done += 1
-            if change.notice and not _notify(appointment, change.notice):
-                unsent += 1
         if done:
             self.message_user(
                 request, f"{done} appointment{pluralize(done)} {change.done}.", messages.SUCCESS
@@ -421,13 +415,6 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
                 f"being {change.done}"
                 + (" (or the session has not started yet)." if change.only_after_start else "."),
                 messages.WARNING,
-            )
-        if unsent:
-            self.message_user(
-                request,
-                f"The email to {unsent} client{pluralize(unsent)} could not be sent; "
-                "please contact them directly.",
-                messages.ERROR,
             )
 
     @admin.action(

@@ -26,7 +26,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bookings import access, availability, calendar, screening, services
-from bookings.admin import CANCEL, COMPLETE, CONFIRM, NO_SHOW, StatusChange, _change_status, _notify
+from bookings.admin import CANCEL, COMPLETE, CONFIRM, NO_SHOW, StatusChange, _change_status
 from bookings.forms import CONSENT_VERSION, parse_start
 from bookings.models import (
     TRANSITIONS,
@@ -286,8 +286,6 @@ def appointment_status(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied from None
     else:
         messages.success(request, f"{appointment.client_name}: {change.done}.")
-        if change.notice and not _notify(appointment, change.notice):
-            messages.error(request, "The email could not be sent; please contact the client.")
     back = request.POST.get("next", "")
     return redirect(
         back if back.startswith(reverse("staff:day")) else reverse("staff:appointment", args=[pk])
