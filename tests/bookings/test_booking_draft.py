@@ -12,8 +12,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from bookings.models import BookingDraft, HealthAnswers
-from tests.bookings.conftest import DETAILS, answers, booking_state, tomorrow_at
+from bookings import notifications
+from bookings.models import BookingDraft, CallbackRequest, HealthAnswers, OutgoingEmail
+from tests.bookings.conftest import DETAILS, answers, booking_state, tomorrow_at, walk_to_review
 
 pytestmark = pytest.mark.django_db
 
@@ -111,18 +112,9 @@ def test_the_call_back_page_survives_a_reload(spa, questions):
         assert "fever" not in raw_session_text(row) and "Casey" not in raw_session_text(row)
 
 
-def test_the_call_back_email_links_to_its_private_page_without_health_words(
-    spa, questions, django_capture_on_commit_callbacks
-):
-    from bookings import notifications
-    from bookings.models import CallbackRequest, OutgoingEmail
+def test_the_call_back_email_links_to_its_private_page_without_health_words(spa, questions):
 
-    client = Client()
-    client.post("/book/", {"service": spa["service"].slug})
-    client.post("/book/therapist/", {"therapist": "any"})
-    client.post("/book/time/", {"start": tomorrow_at(10).isoformat()})
-    client.post("/book/details/", DETAILS)
-    client.post("/book/health/", answers(fever="yes"))
+    walk_to_review(Client(), spa, tomorrow_at(10), fever="yes")  # a decline: a call-back
     callback = CallbackRequest.objects.get()
     email = OutgoingEmail.objects.get(kind="callback-received")
     message = notifications._callback_received(email.callback)
@@ -136,16 +128,8 @@ def test_the_call_back_email_links_to_its_private_page_without_health_words(
 
 
 def test_retention_clears_what_the_call_back_page_suggested(spa, questions):
-    from django.core.management import call_command
 
-    from bookings.models import CallbackRequest
-
-    client = Client()
-    client.post("/book/", {"service": spa["service"].slug})
-    client.post("/book/therapist/", {"therapist": "any"})
-    client.post("/book/time/", {"start": tomorrow_at(10).isoformat()})
-    client.post("/book/details/", DETAILS)
-    client.post("/book/health/", answers(fever="yes"))
+    walk_to_review(Client(), spa, tomorrow_at(10), fever="yes")  # a decline: a call-back
     callback = CallbackRequest.objects.get()
     CallbackRequest.objects.filter(pk=callback.pk).update(
         created=callback.created.replace(year=callback.created.year - 3)
