@@ -735,42 +735,8 @@ class TimeOffAdmin(admin.ModelAdmin):
     ordering = ["-start"]
 
 
-class QuestionAdminForm(forms.ModelForm):
-    avoid_caution_kinds = forms.MultipleChoiceField(
-        label="Points with these cautions to avoid",
-        choices=Caution.Kind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=Question._meta.get_field("avoid_caution_kinds").help_text,
-    )
-
-    class Meta:
-        model = Question
-        fields = [
-            "code",
-            "section",
-            "order",
-            "active",
-            "parent",
-            "text",
-            "help_text",
-            "kind",
-            "choices",
-            "choices_that_trigger",
-            "follow_up",
-            "on_yes",
-            "avoid_points",
-            "avoid_regions",
-            "avoid_caution_kinds",
-            "light_pressure_only",
-            "avoid_area",
-            "guidance",
-        ]
-
-
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    form = QuestionAdminForm
     list_display = ["section", "order", "code", "text", "kind", "on_yes", "active"]
     list_display_links = ["code", "text"]
     list_editable = ["order", "active"]
@@ -778,6 +744,19 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ["code", "text", "guidance"]
     filter_horizontal = ["avoid_points", "avoid_regions"]
     readonly_fields = ["version", "updated"]
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        # A JSON list edited as tick boxes of the caution kinds.
+        if db_field.name == "avoid_caution_kinds":
+            return forms.TypedMultipleChoiceField(
+                label=db_field.verbose_name.capitalize(),
+                choices=Caution.Kind.choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     fieldsets = [
         (
             None,

@@ -434,3 +434,26 @@ def test_changelist_queries_do_not_grow_with_rows(
 
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == count
+
+
+def test_question_admin_edits_the_caution_kinds_as_tick_boxes(owner, db):
+    from bookings.models import Question
+
+    url = "/admin/bookings/question/add/"
+    page = owner.get(url).content.decode()
+    assert 'type="checkbox" name="avoid_caution_kinds" value="pregnancy-care"' in page
+    data = {
+        "code": "new-question",
+        "section": "conditions",
+        "order": "500",
+        "active": "on",
+        "text": "A new question?",
+        "kind": "yes-no",
+        "on_yes": "review",
+        "avoid_caution_kinds": ["pregnancy", "bone"],
+    }
+    response = owner.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Question.objects.get(code="new-question").avoid_caution_kinds == ["pregnancy", "bone"]
+    bad = owner.post(url, {**data, "code": "other", "avoid_caution_kinds": ["no-such-kind"]})
+    assert bad.status_code == 200 and not Question.objects.filter(code="other").exists()
