@@ -80,19 +80,6 @@ FILLER_WORDS = frozenset(
     "thanks thank you i have there is".split()
 )
 
-NOTHING_TO_ADD = {
-    "",
-    "no",
-    "none",
-    "nope",
-    "nothing",
-    "n/a",
-    "na",
-    "nil",
-    "no thanks",
-    "not really",
-}
-
 
 def is_triggered(rule: Rule, answer: Answer) -> bool:
     value = (answer.value or "").strip()
@@ -107,11 +94,8 @@ def is_triggered(rule: Rule, answer: Answer) -> bool:
 
 
 def _says_nothing(value: str) -> bool:
-    text = value.lower().strip(" .!-")
-    if text in NOTHING_TO_ADD:
-        return True
-    words = text.replace(",", " ").replace(".", " ").replace("!", " ").split()
-    return bool(words) and all(word in FILLER_WORDS for word in words)
+    words = value.lower().replace(",", " ").replace(".", " ").replace("!", " ").split()
+    return all(word.strip("-") in FILLER_WORDS for word in words if word.strip("-"))
 
 
 def says_something(rule: Rule, answer: Answer | None) -> bool:
