@@ -32,7 +32,8 @@ from tests.smtp_server import SMTPServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REDIS_URL = "redis://127.0.0.1:6379/3"
+# Each checkout running the suite at once may pick its own database (SPA_TEST_REDIS_URL).
+REDIS_URL = os.environ.get("SPA_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
 DELAYS = [60, 300, 1800, 7200, 43200]
 FIGURES = Path(os.environ.get("SPA_FAULT_FIGURES", "/dev/null"))
 
