@@ -668,7 +668,7 @@ class CallbackRequestAdmin(HealthAnswersMixin, admin.ModelAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["name", "duration_minutes", "price", "active", "order"]
+    list_display = ["name", "duration_minutes", "price", "instant_confirmation", "active", "order"]
     list_filter = ["active", "regions"]
     search_fields = ["name", "summary"]
     prepopulated_fields = {"slug": ["name"]}
@@ -687,6 +687,7 @@ class ServiceAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        ("Booking rules", {"fields": ["instant_confirmation"]}),
         ("Listing", {"fields": ["active", "order"]}),
     ]
 
@@ -800,6 +801,7 @@ class BookingRulesAdmin(admin.ModelAdmin):
         "min_notice_hours",
         "horizon_days",
         "cancellation_cutoff_hours",
+        "grace_minutes",
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

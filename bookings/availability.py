@@ -75,6 +75,11 @@ def _instant(day: date, wall: time, tz: tzinfo) -> datetime:
     return instant
 
 
+def midnight(day: date, tz: tzinfo) -> datetime:
+    """The instant (UTC) local `day` begins in zone `tz`."""
+    return _instant(day, time(), tz)
+
+
 def _normalise(intervals: Iterable[Interval]) -> list[Interval]:
     """Sorted, non-empty, with overlapping or touching intervals merged."""
     merged: list[Interval] = []

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import timezone
 
+from bookings import policy
 from bookings.models import Appointment, Status
 
 CRLF = "\r\n"
@@ -42,11 +43,18 @@ def calendar_for(appointment: Appointment, *, now: datetime | None = None) -> st
     now = now or timezone.now()
     summary = f"{appointment.service.name} at {settings.SPA_NAME}"
     link = settings.SPA_SITE_URL + appointment.get_absolute_url()
-    description = (
-        f"{appointment.service.name} with {appointment.therapist.display_name}.\n"
-        f"To change or cancel, call {settings.SPA_NAME} on {settings.SPA_PHONE} "
-        f"or use your booking page: {link}"
-    )
+    description = f"{appointment.service.name} with {appointment.therapist.display_name}.\n"
+    change = policy.for_appointment(appointment, now=now)
+    if change.open:
+        description += (
+            f"Cancel or move online until {change.text} on your booking page: {link}\n"
+            f"After that, call {settings.SPA_NAME} on {settings.SPA_PHONE}."
+        )
+    else:
+        description += (
+            f"To change or cancel, call {settings.SPA_NAME} on {settings.SPA_PHONE}. "
+            f"Your booking page: {link}"
+        )
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

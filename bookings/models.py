@@ -10,7 +10,7 @@ service re-checks under a lock everywhere.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,6 +37,12 @@ class BookingRules(models.Model):
     cancellation_cutoff_hours = models.PositiveSmallIntegerField(
         default=24, help_text="Clients may cancel or reschedule online until this long before."
     )
+    grace_minutes = models.PositiveSmallIntegerField(
+        "grace period (minutes)",
+        default=10,
+        help_text="For this long after booking, any booking may be cancelled or moved online, "
+        "even one already inside the cut-off. 0 for none.",
+    )
 
     class Meta:
         verbose_name = "booking rules"
@@ -50,10 +56,37 @@ class BookingRules(models.Model):
             models.CheckConstraint(
                 condition=Q(horizon_days__gte=1), name="booking_rules_horizon_positive"
             ),
+            # Never a booking that can neither wait for the cut-off nor be undone at once.
+            models.CheckConstraint(
+                condition=Q(min_notice_hours__gte=F("cancellation_cutoff_hours"))
+                | Q(grace_minutes__gt=0),
+                name="booking_rules_notice_covers_cutoff_or_grace",
+            ),
+            models.CheckConstraint(
+                condition=Q(grace_minutes__lte=120), name="booking_rules_grace_at_most_two_hours"
+            ),
         ]
 
     def __str__(self) -> str:
         return "Booking rules"
+
+    def clean(self) -> None:
+        if (
+            self.min_notice_hours is not None
+            and self.cancellation_cutoff_hours is not None
+            and self.min_notice_hours < self.cancellation_cutoff_hours
+            and not self.grace_minutes
+        ):
+            raise ValidationError(
+                {
+                    "min_notice_hours": (
+                        f"With a minimum notice shorter than the {self.cancellation_cutoff_hours}"
+                        "-hour cut-off, a client could book a time they can never change "
+                        "online. Make the notice at least "
+                        f"{self.cancellation_cutoff_hours} hours, or give a grace period."
+                    )
+                }
+            )
 
     def save(self, *args, **kwargs) -> None:
         self.pk = 1
@@ -79,6 +112,19 @@ class BookingRules(models.Model):
     def cancellation_cutoff(self) -> timedelta:
         return timedelta(hours=self.cancellation_cutoff_hours)
 
+    @property
+    def grace(self) -> timedelta:
+        return timedelta(minutes=self.grace_minutes)
+
+    def last_change_at(self, start: datetime, booked: datetime) -> datetime:
+        """The last moment a client may cancel or move online a booking made at `booked`
+        for `start`: the cut-off before it, or the grace period after booking if that
+        ends later, never after it starts. Whole minutes, so the time shown to the
+        client ("until 3:10 PM") is exactly the time enforced. The one place it is
+        computed: pages, emails, calendar files and the POSTs all use it."""
+        booked = booked.replace(second=0, microsecond=0)
+        return min(start, max(start - self.cancellation_cutoff, booked + self.grace))
+
 
 class ServiceQuerySet(models.QuerySet):
     def active(self) -> ServiceQuerySet:
@@ -99,6 +145,12 @@ class Service(models.Model):
         default=15, help_text="Room reset and notes after the session."
     )
     regions = models.ManyToManyField(BodyRegion, related_name="services", blank=True)
+    instant_confirmation = models.BooleanField(
+        "confirm clear bookings at once",
+        default=True,
+        help_text="An online booking whose health answers are clear is confirmed as soon as "
+        "it is made. Answers that need a review or a clearance always wait for staff.",
+    )
     firm_pressure = models.BooleanField(
         "works with firm, deep pressure",
         default=False,
@@ -524,7 +576,9 @@ class Appointment(models.Model):
     booking_intent = models.CharField(
         max_length=43, null=True, blank=True, unique=True, editable=False
     )
-    created = models.DateTimeField(auto_now_add=True)
+    # When it was booked: the grace period to change it runs from here. A default,
+    # not auto_now_add, so the booking service stamps the same `now` it checked with.
+    created = models.DateTimeField(default=timezone.now, editable=False)
     updated = models.DateTimeField(auto_now=True)
 
     objects = AppointmentQuerySet.as_manager()
@@ -570,10 +624,15 @@ class Appointment(models.Model):
     def holds_slot(self) -> bool:
         return self.status in HOLDING
 
-    def can_client_change(self, now=None) -> bool:
-        """Before the cancellation cut-off and still holding its slot."""
+    def last_change_at(self, rules: BookingRules | None = None) -> datetime:
+        """The last moment the client may cancel or move it online (BookingRules.last_change_at)."""
+        rules = rules or BookingRules.current()
+        return rules.last_change_at(self.start, self.created or timezone.now())
+
+    def can_client_change(self, now=None, rules: BookingRules | None = None) -> bool:
+        """Still holding its slot, and before the last time to change it online."""
         now = now or timezone.now()
-        return self.holds_slot and now < self.start - BookingRules.current().cancellation_cutoff
+        return self.holds_slot and now < self.last_change_at(rules)
 
     def transition(self, to: str, *, by=None, reason: str = "", cancelled_by: str = "") -> None:
         """Move to `to`, stamping who and when, and log it. The one place statuses change."""

@@ -33,7 +33,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
 
-from bookings import ics
+from bookings import ics, policy
 from bookings.models import Appointment, BookingRules, CallbackRequest, OutgoingEmail, Status
 from spa.context_processors import identity
 
@@ -356,8 +356,10 @@ def _staff_alert(appointment: Appointment) -> EmailMultiAlternatives:
     if appointment.status == Status.AWAITING_CLEARANCE:
         tags.append("awaiting clearance")
     prefix = f"[{', '.join(tags)}] " if tags else ""
+    confirmed = appointment.status == Status.CONFIRMED
     subject = (
-        f"{prefix}New booking request: {appointment.service.name}, "
+        f"{prefix}{'New booking (confirmed)' if confirmed else 'New booking request'}: "
+        f"{appointment.service.name}, "
         f"{local_when(appointment.start, zone=False)}"
     )
     return _staff_message(subject, render_to_string("emails/staff_alert.txt", context))
@@ -432,7 +434,8 @@ def local_when(value, *, zone: bool = True) -> str:
 
 def email_context(appointment: Appointment, kind: str) -> dict:
     manage_url = settings.SPA_SITE_URL + appointment.get_absolute_url()
-    cutoff = BookingRules.current().cancellation_cutoff_hours
+    rules = BookingRules.current()
+    change = policy.for_appointment(appointment, rules=rules)
     awaiting = appointment.status == Status.AWAITING_CLEARANCE
     return {
         "spa": identity(),
@@ -444,11 +447,11 @@ def email_context(appointment: Appointment, kind: str) -> dict:
         "when_short": local_when(appointment.start, zone=False),
         "manage_url": manage_url,
         "ics_url": manage_url + "calendar.ics",
-        "cutoff_hours": cutoff,
-        "cutoff_text": (
-            f"You can cancel or move this booking online until {cutoff} hours before it "
-            f"starts. After that, please call us on {settings.SPA_PHONE}."
-        ),
+        "change": change,
+        "cutoff_text": policy.email_sentence(change, settings.SPA_PHONE),
+        # After a cancellation: the same session again, with the details kept.
+        "book_again_url": manage_url + "again/",
+        "another_time_url": manage_url + "again/?then=time",
         "awaiting_clearance": awaiting,
         "guidance": NOTE_TO_BRING if awaiting and kind in GUIDANCE_KINDS else "",
         "cancelled_by_client": appointment.cancelled_by == Appointment.CancelledBy.CLIENT,

@@ -11,7 +11,7 @@ the last line of defence; its IntegrityError becomes the same friendly
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -76,6 +76,15 @@ def _staff_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def client_move_rules() -> BookingRules:
+    """The rules for a client moving their own booking: no new time inside the
+    cancellation cut-off (a move must never land where it cannot be moved again).
+    Never saved."""
+    rules = BookingRules.current()
+    rules.min_notice_hours = max(rules.min_notice_hours, rules.cancellation_cutoff_hours)
+    return rules
+
+
 def _candidates(service: Service, therapist_id: int | None) -> list[int]:
     therapists = Therapist.objects.offering(service)
     if therapist_id is not None:
@@ -91,6 +100,59 @@ def is_bookable(service: Service, therapist_id: int | None, start: datetime) -> 
     return any(
         availability.is_free(service, tid, start) for tid in _candidates(service, therapist_id)
     )
+
+
+def fairest_first(
+    candidates: list[int],
+    day_hours: dict[int, float],
+    week_hours: dict[int, float],
+) -> list[int]:
+    """The order in which "whoever is free first" offers a time to therapists: the
+    fewest booked hours that day first, then that week, then the lowest id (stable)."""
+    return sorted(
+        candidates, key=lambda tid: (day_hours.get(tid, 0), week_hours.get(tid, 0), tid)
+    )
+
+
+def fair_order(candidates: list[int], start: datetime) -> list[int]:
+    """fairest_first() fed with the hours each candidate is booked on the local day
+    and week (Monday to Sunday, in the spa's zone) of `start`. Two queries."""
+    if len(candidates) < 2:
+        return list(candidates)
+    tz = availability.spa_zone()
+    day = start.astimezone(tz).date()
+    monday = day - timedelta(days=day.weekday())
+
+    def hours(first, last) -> dict[int, float]:
+        since = availability.midnight(first, tz)
+        until = availability.midnight(last + timedelta(days=1), tz)
+        rows = (
+            Appointment.objects.filter(
+                therapist_id__in=candidates, start__gte=since, start__lt=until
+            )
+            .exclude(status__in=[Status.CANCELLED, Status.DECLINED])
+            .values_list("therapist_id", "start", "end")
+        )
+        booked: dict[int, float] = {}
+        for tid, begin, end in rows:
+            booked[tid] = booked.get(tid, 0) + (end - begin).total_seconds() / 3600
+        return booked
+
+    return fairest_first(candidates, hours(day, day), hours(monday, monday + timedelta(days=6)))
+
+
+def who_would_take(service: Service, start: datetime) -> Therapist | None:
+    """The therapist a "whoever is free first" booking for `start` goes to, if it is
+    sent now: the fairest of those free then (no locks; place_booking() decides)."""
+    free = [tid for tid in _candidates(service, None) if availability.is_free(service, tid, start)]
+    order = fair_order(free, start)
+    return Therapist.objects.filter(pk=order[0]).first() if order else None
+
+
+def confirms_at_once(service: Service, outcome: str) -> bool:
+    """Whether an online booking with this screening outcome is confirmed as it is made:
+    the service allows it and the answers need nobody to look at them first."""
+    return service.instant_confirmation and outcome in (Outcome.CLEAR, Outcome.AVOID_AREA)
 
 
 def _status_for(outcome: str) -> tuple[str, str, bool]:
@@ -119,8 +181,14 @@ def place_booking(
     by=None,
     override: str = "",
     intent: str | None = None,
+    prefer: int | None = None,
 ) -> Appointment:
-    """Book `start` with the therapist (or the first free one) or raise SlotTaken.
+    """Book `start` with the therapist (or the fairest free one) or raise SlotTaken.
+
+    With "whoever is free first" (`therapist_id` None), the time goes to the
+    therapist named on the review step (`prefer`) if still free, else to the
+    fairest free one (fair_order()). An online booking with clear answers is
+    confirmed at once where the service allows it (confirms_at_once()).
 
     `consented_at` is when the client ticked the health-data consent box
     (defaults to now); it is stored with `consent_version` on the answers.
@@ -150,11 +218,20 @@ def place_booking(
     )
     if screened is None:
         status = Status.AWAITING_ANSWERS
+    elif by is None and confirms_at_once(service, outcome):
+        status = Status.CONFIRMED
     try:
         with transaction.atomic():
             appointment = None
-            for tid in _candidates(service, therapist_id):
-                Therapist.objects.select_for_update().filter(pk=tid).first()
+            candidates = _candidates(service, therapist_id)
+            # Every candidate locked first, in ascending ids (so concurrent bookings never
+            # wait on each other in a cycle); then the fairest free one is chosen.
+            list(Therapist.objects.select_for_update().filter(pk__in=candidates).order_by("pk"))
+            order = fair_order(candidates, start)
+            if prefer in order:
+                order.remove(prefer)
+                order.insert(0, prefer)
+            for tid in order:
                 if availability.is_free(service, tid, start, now=now, rules=rules):
                     appointment = Appointment(
                         service=service,
@@ -171,6 +248,7 @@ def place_booking(
                         referral_kind=referral[0] if referral else "",
                         referral_slug=referral[1] if referral else "",
                         booking_intent=intent or None,
+                        created=now,
                     )
                     appointment.set_times(start)
                     appointment.save()
@@ -182,6 +260,8 @@ def place_booking(
                     appointment, screened, consent_version, consented_at or now, taken_by=by
                 )
             note = "Booked online"
+            if status == Status.CONFIRMED:
+                note = "Booked online; confirmed at once (clear answers)"
             if by and screened is None:
                 note = f"Booked by {_staff_name(by)}; the health questions were sent to the client"
             elif by:
@@ -411,7 +491,7 @@ def reschedule(
                 new_therapist,
                 start,
                 now=now,
-                rules=staff_rules() if by else None,
+                rules=staff_rules() if by else client_move_rules(),
                 exclude_appointment_id=current.pk,
             ):
                 raise SlotTaken()

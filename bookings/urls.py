@@ -16,6 +16,7 @@ urlpatterns = [
     path("bookings/<str:token>/", views.manage, name="manage"),
     path("bookings/<str:token>/cancel/", views.cancel, name="cancel"),
     path("bookings/<str:token>/reschedule/", views.reschedule, name="reschedule"),
+    path("bookings/<str:token>/again/", views.book_again, name="book_again"),
     path("bookings/<str:token>/health/", views.answer_health, name="answer_health"),
     path("bookings/<str:token>/calendar.ics", views.calendar_file, name="calendar"),
     path("bookings/<str:token>/aftercare/<slug:slug>/", views.aftercare_routine, name="aftercare"),

@@ -27,7 +27,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 import pagecache
-from bookings import aftercare, availability, ics, screening, services
+from bookings import aftercare, availability, ics, policy, screening, services
 from bookings.forms import (
     ANY,
     CONSENT_VERSION,
@@ -543,9 +543,14 @@ def _result(state: dict) -> screening.Result:
 
 def _booked_message(request: HttpRequest, appointment: Appointment) -> None:
     # True whatever the mail server does: the email is queued, not yet sent.
+    done = (
+        "Thank you. Your booking is confirmed."
+        if appointment.status == Status.CONFIRMED
+        else "Thank you. Your request is in."
+    )
     messages.success(
         request,
-        "Thank you. Your request is in. This page is your private link to the booking: "
+        f"{done} This page is your private link to the booking: "
         f"keep its address ({settings.SPA_SITE_URL}{appointment.get_absolute_url()}). "
         f"We are sending a copy to {appointment.client_email}.",
     )
@@ -582,6 +587,8 @@ def review_step(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if too_many := _booking_limit(request, state):
             return too_many
+        # Who the review step named for "whoever is free first".
+        proposed = _int_or_none(request.POST.get("proposed")) if therapist is None else None
         try:
             appointment = services.place_booking(
                 service=service,
@@ -595,6 +602,7 @@ def review_step(request: HttpRequest) -> HttpResponse:
                 consented_at=_consented_at(state),
                 referral=state.get("referral"),
                 intent=state.get("intent"),
+                prefer=proposed,
             )
         except services.SlotTaken:
             _save(request, taken=state["start"], start=None)
@@ -603,9 +611,19 @@ def review_step(request: HttpRequest) -> HttpResponse:
         _count_for_email(state)
         _clear(request)
         _booked_message(request, appointment)
+        if proposed and appointment.therapist_id != proposed:
+            named = Therapist.objects.filter(pk=proposed).first()
+            messages.info(
+                request,
+                f"{named.display_name if named else 'The therapist we named'} was booked by "
+                "someone else a moment ago, so your session is with "
+                f"{appointment.therapist.display_name}, who was free next.",
+            )
         return redirect(appointment.get_absolute_url())
     from points.models import Point
 
+    start = _start(state)
+    proposed = services.who_would_take(service, start) if therapist is None else None
     return _render_step(
         request,
         "review",
@@ -615,13 +633,22 @@ def review_step(request: HttpRequest) -> HttpResponse:
             "form": form,
             "service": service,
             "therapist": therapist,
-            "start": _start(state),
+            "proposed": proposed,
+            "start": start,
             "details": state["details"],
             "result": result,
             "avoid_points": Point.objects.filter(code__in=result.avoid_points),
-            "rules": BookingRules.current(),
+            "change": policy.if_booked_now(start),
+            "instant": services.confirms_at_once(service, result.outcome),
         },
     )
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _session_fit(service: Service, result: screening.Result) -> dict:
@@ -684,8 +711,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "bookings/manage.html",
         {
             "appointment": appointment,
-            "can_change": appointment.can_client_change(),
-            "rules": BookingRules.current(),
+            "change": policy.for_appointment(appointment),
             "avoid_points": appointment.avoid_points.all(),
             "aftercare": aftercare.suggestions_for(appointment)
             if appointment.status not in (Status.CANCELLED, Status.DECLINED)
@@ -705,7 +731,9 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
         services.cancel_by_client(appointment)
     except services.ChangeNotAllowed:
         messages.error(
-            request, "This booking can no longer be cancelled online. Please call us instead."
+            request,
+            "This booking can no longer be cancelled online. "
+            f"Please call us on {settings.SPA_PHONE} instead.",
         )
     else:
         messages.success(
@@ -738,14 +766,19 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
                 request, "Your booking has moved. We are sending you an email with the new time."
             )
             return redirect(appointment.get_absolute_url())
-    week, first = _week_start(request, timezone.localdate())
+    today = timezone.localdate()
+    rules = services.client_move_rules()
+    week, first = _week_start(request, today)
+    # The same rules as the move itself: nothing inside the cut-off, nothing past the horizon.
     slots = availability.slots_for(
         appointment.service,
         appointment.therapist,
         first,
         first + timedelta(days=6),
+        rules=rules,
         exclude_appointment_id=appointment.pk,
     )
+    earliest = timezone.now() + rules.min_notice
     return render(
         request,
         "bookings/reschedule.html",
@@ -754,9 +787,47 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
             "form": form,
             "days": availability.slots_by_day(slots),
             "week": week,
-            "has_next_week": week < 52,
+            "has_next_week": first + timedelta(days=7) <= today + rules.horizon,
+            "change": policy.for_appointment(appointment),
+            "earliest": policy.deadline_text(earliest),
         },
     )
+
+
+@_private
+@never_cache
+@require_safe
+def book_again(request: HttpRequest, token: str) -> HttpResponse:
+    """After a cancellation: a new booking of the same session, the client's details
+    filled in (never their health answers: those are asked again). With ?then=time,
+    straight to the times of the same therapist. A link in the cancellation email, so
+    a GET; it only starts a draft, and books nothing."""
+    appointment = _appointment(token)
+    if appointment.status != Status.CANCELLED:
+        return redirect(appointment.get_absolute_url())
+    if too_many := _manage_limit(request, token):
+        return too_many
+    service = appointment.service
+    if not service.active:
+        return redirect("bookings:service")
+    _clear(request)
+    same_therapist = (
+        request.GET.get("then") == "time"
+        and Therapist.objects.offering(service).filter(pk=appointment.therapist_id).exists()
+    )
+    _save(
+        request,
+        service=service.slug,
+        therapist=appointment.therapist.slug if same_therapist else None,
+        details={
+            "name": appointment.client_name,
+            "email": appointment.client_email,
+            "phone": appointment.client_phone,
+            "notes": "",
+        },
+    )
+    messages.info(request, "Your details are filled in. Choose a time for your new booking.")
+    return redirect("bookings:time" if same_therapist else "bookings:therapist")
 
 
 @_private
