@@ -26,19 +26,20 @@ def test_clear_booking_end_to_end(anonymous, spa, questions, django_capture_on_c
         response = anonymous.post("/book/review/", {"policy_consent": "on"})
     appointment = Appointment.objects.get()
     assert response["Location"] == appointment.get_absolute_url()
-    assert appointment.status == "requested" and not appointment.flagged
+    # Clear answers and a free slot: confirmed at once.
+    assert appointment.status == "confirmed" and not appointment.flagged
     assert appointment.start == start
     assert appointment.client_email == "casey@example.com"
     assert appointment.consent_version and appointment.consent_at
     assert appointment.health.outcome == "clear"
     assert [e.to_status for e in AppointmentEvent.objects.filter(appointment=appointment)] == [
-        "requested"
+        "confirmed"
     ]
     # The session no longer holds the answers once the booking is made.
     assert "booking" not in anonymous.session
     page = anonymous.get(appointment.get_absolute_url())
-    assert b"Requested" in page.content
-    assert len(mail.outbox) >= 2  # the client's "request received" and the staff alert
+    assert b"Confirmed" in page.content
+    assert len(mail.outbox) >= 2  # the client's confirmation and the staff alert
 
 
 def test_review_outcome_flags_and_names_points(anonymous, spa, questions):
@@ -64,7 +65,7 @@ def test_avoid_area_books_normally_and_records_the_area(anonymous, spa, question
     walk_to_review(anonymous, spa, tomorrow_at(13), rash="yes")
     anonymous.post("/book/review/", {"policy_consent": "on"})
     appointment = Appointment.objects.get()
-    assert appointment.status == "requested" and not appointment.flagged
+    assert appointment.status == "confirmed" and not appointment.flagged
     assert appointment.avoid_areas == "the affected skin"
 
 

@@ -13,9 +13,10 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from bookings import ics, services
+from bookings import ics, notifications, policy, services
 from bookings.models import Appointment, BookingRules, WorkingHours
 from bookings.screening import Result
 from tests.bookings.conftest import DETAILS, tomorrow_at, walk_to_review
@@ -45,7 +46,7 @@ def expected_last_change(slot: datetime, booked: datetime) -> datetime:
 
 def unfolded_ics(text: str) -> str:
     """The calendar file's text with folded lines joined and TEXT escapes undone."""
-    joined = text.replace("\r\n ", "")
+    joined = re.sub(r"\r?\n ", "", text)
     return joined.replace("\\n", "\n").replace("\\,", ",").replace("\\;", ";")
 
 
@@ -68,31 +69,69 @@ def clear_booking(spa, slot, now):
 def test_every_minute_from_2_to_25_hours_states_one_last_change_time(
     anonymous, spa, rules
 ):
-    """Booked at each minute from 2 h to 25 h before one slot: the booking page, the
-    email and its calendar file state the same last time, the one the rules give."""
+    """Booked at each minute from 2 h to 25 h before one slot (20 seconds past the
+    minute): the booking page, the email and its calendar file state the same last
+    time, the one the rules give.
+
+    Every minute goes through the same code the channels use (the page's policy
+    paragraph, the email's templates and context, the calendar file); on the hour,
+    and around the cut-off where the grace period stops mattering, the booking is
+    made for real (place_booking) and read back as the client gets it: the page over
+    HTTP and the email with its attachment from the outbox.
+    """
     tz = timezone.get_default_timezone()
-    day = timezone.localdate() + timedelta(days=3)
-    slot = datetime.combine(day, time(11, 0), tz)
-    checked = set()
+    slot = datetime.combine(timezone.localdate() + timedelta(days=3), time(11, 0), tz)
+    # The same booking, kept in memory, for the minutes in between.
+    appointment = Appointment(
+        service=spa["service"],
+        therapist=spa["ana"],
+        status="confirmed",
+        client_name="Casey",
+        client_email="casey@example.com",
+    )
+    appointment.set_times(slot)
+    identity = {"spa": {"phone": "(555) 010-4477"}}
+    checked, full = set(), set()
     for minutes in range(2 * 60, 25 * 60 + 1):
         booked = slot - timedelta(minutes=minutes, seconds=20)
-        expected = spelled(expected_last_change(slot, booked))
-        mail.outbox.clear()
-        # Each booking is rolled back, so the same slot is free for the next minute.
-        with transaction.atomic():
-            appointment = clear_booking(spa, slot, booked)
-            assert appointment.last_change_at() == expected_last_change(slot, booked)
-            page = text_of(anonymous.get(appointment.get_absolute_url()).content)
-            [client_email] = [m for m in mail.outbox if m.to == ["casey@example.com"]]
-            [part] = client_email.attachments
-            calendar = unfolded_ics(part.get_content())
-            transaction.set_rollback(True)
-        assert f"until {expected}" in page, minutes
-        assert f"until {expected}." in client_email.body, minutes
-        assert f"until {expected}" in client_email.alternatives[0].content, minutes
-        assert f"until {expected} on your booking page" in calendar, minutes
+        last = expected_last_change(slot, booked)
+        expected = spelled(last)
+        if minutes % 60 == 0 or 24 * 60 - 2 <= minutes <= 24 * 60 + 12:
+            page, body, html, calendar = booked_for_real(anonymous, spa, slot, booked, last)
+            full.add(minutes)
+        else:
+            appointment.created = booked
+            assert appointment.last_change_at() == last
+            change = policy.for_appointment(appointment)
+            page = text_of(
+                render_to_string(
+                    "bookings/includes/manage_policy.html", {"change": change, **identity}
+                ).encode()
+            )
+            context = notifications.email_context(appointment, "rescheduled")
+            body = render_to_string("emails/rescheduled.txt", context)
+            html = render_to_string("emails/rescheduled.html", context)
+            calendar = unfolded_ics(ics.calendar_for(appointment))
+        assert f"Free to cancel or move online until {expected}" in page, minutes
+        assert f"online until {expected}." in body, minutes
+        assert f"online until {expected}." in html, minutes
+        assert f"Cancel or move online until {expected} on your booking page" in calendar
         checked.add(minutes)
-    assert len(checked) == 23 * 60 + 1
+    assert len(checked) == 23 * 60 + 1 and len(full) > 30
+
+
+def booked_for_real(anonymous, spa, slot, booked, last):
+    """Book `slot` at `booked` through the booking service, read the page, the email
+    and its calendar file as the client gets them, and roll the booking back."""
+    mail.outbox.clear()
+    with transaction.atomic():
+        appointment = clear_booking(spa, slot, booked)
+        assert appointment.created == booked and appointment.last_change_at() == last
+        page = text_of(anonymous.get(appointment.get_absolute_url()).content)
+        [email] = [m for m in mail.outbox if m.to == ["casey@example.com"]]
+        [part] = email.attachments
+        transaction.set_rollback(True)
+    return page, email.body, email.alternatives[0].content, unfolded_ics(part.get_content())
 
 
 @pytest.mark.parametrize("minutes_before", [121, 300, 24 * 60 - 1, 24 * 60 + 9, 24 * 60 + 11, 1500])

@@ -1,6 +1,7 @@
 """The calendar file: RFC 5545 shape, a stable private-safe UID, UTC times, no health data.
 
-Built on unsaved rows: the calendar needs no database.
+Built on unsaved rows; the database holds only the booking rules, whose last time to
+change online the calendar states.
 """
 
 import re
@@ -11,6 +12,8 @@ import pytest
 
 from bookings import ics
 from bookings.models import Appointment, Service, Status, Therapist
+
+pytestmark = pytest.mark.django_db
 
 CANARY = "CANARY-7731"
 CHICAGO = ZoneInfo("America/Chicago")

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings import notifications
+from bookings import notifications, policy
 from bookings.models import (
     Appointment,
     BookingRules,
@@ -157,13 +157,15 @@ def test_requested_says_it_is_a_request(appointment):
     notifications.notify(appointment, "requested")
     body = mail.outbox[0].body
     assert "request, not yet a confirmed booking" in body
-    assert "24 hours before" in body
+    last = policy.deadline_text(appointment.start - timedelta(hours=24))
+    assert f"You can cancel or move this booking online until {last}." in body
 
 
 def test_cut_off_wording_follows_the_rules(appointment):
     BookingRules.objects.filter(pk=1).update(cancellation_cutoff_hours=48)
     notifications.notify(appointment, "requested")
-    assert "until 48 hours before" in mail.outbox[0].body
+    last = policy.deadline_text(appointment.start - timedelta(hours=48))
+    assert f"until {last}." in mail.outbox[0].body
 
 
 def test_awaiting_clearance_says_held_and_what_to_bring(service, therapist):

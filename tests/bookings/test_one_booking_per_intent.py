@@ -59,8 +59,8 @@ def test_twenty_concurrent_duplicate_submits_make_one_appointment(flow):
     [appointment] = appointments
     # Everyone lands on the same booking page; nobody is told "just taken".
     assert results == [appointment.get_absolute_url()] * DUPLICATES
-    # One request email and one staff alert, not twenty.
-    assert OutgoingEmail.objects.filter(kind="requested").count() == 1
+    # One confirmation email and one staff alert, not twenty.
+    assert OutgoingEmail.objects.filter(kind="confirmed").count() == 1
     assert OutgoingEmail.objects.filter(kind="staff-alert").count() == 1
 
 
@@ -71,7 +71,7 @@ def test_resubmit_after_success_shows_the_same_booking(flow):
     # The back button (or a retry after a timeout) sends the same form again.
     again = client.post("/book/review/", {"policy_consent": "on", "intent": intent}, follow=True)
     assert again.redirect_chain[0][0] == first["Location"]
-    assert "Your request is in" in again.content.decode()
+    assert "Your booking is confirmed" in again.content.decode()
     assert Appointment.objects.count() == 1
 
 

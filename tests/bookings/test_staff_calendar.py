@@ -517,6 +517,9 @@ def test_move_inside_the_cut_off_is_allowed_for_staff(front_desk, spa):
     BookingRules.objects.filter(pk=1).update(cancellation_cutoff_hours=7 * 24)
     start = local(in_days(1), 10)
     appointment = book(spa, start, status=Status.CONFIRMED)
+    # Booked an hour ago: its grace period is over too.
+    appointment.created -= timedelta(hours=1)
+    appointment.save()
     assert not appointment.can_client_change()
     target = local(in_days(1), 11, 30)
     url = f"{panel(appointment.pk)}move/" + slot_query(spa, in_days(1))
