@@ -26,7 +26,7 @@ from django.test import Client
 from django.utils import timezone
 
 from bookings import notifications, services
-from bookings.models import Appointment, OutgoingEmail, Status
+from bookings.models import Appointment, OutgoingEmail, Service, Status
 from tests.bookings.conftest import staff_in, tomorrow_at, walk_to_review
 from tests.smtp_server import SMTPServer
 
@@ -109,7 +109,7 @@ def test_refused_connection_is_retried_with_backoff_then_reported_once(spa, smtp
     settings.SPA_MAIL_RETRY_DELAYS = DELAYS
     caplog.set_level(logging.INFO)
     a = services_booking(spa)
-    email = OutgoingEmail.objects.get(appointment=a, kind="requested")
+    email = OutgoingEmail.objects.get(appointment=a, kind="confirmed")
     assert email.state == OutgoingEmail.State.PENDING and email.attempts == 1
     assert email.last_error == "The mail server refused the connection"
     waited = [round((email.next_attempt_at - timezone.now()).total_seconds())]
@@ -154,7 +154,7 @@ def test_refused_address_gives_the_code_not_the_address(spa, smtp, settings, cap
     settings.MAILERS = smtp.mailers()
     caplog.set_level(logging.INFO)
     a = services_booking(spa)
-    email = OutgoingEmail.objects.get(appointment=a, kind="requested")
+    email = OutgoingEmail.objects.get(appointment=a, kind="confirmed")
     assert email.last_error == "The mail server refused the address (550)"
     assert "casey@example.com" not in caplog.text
 
@@ -165,7 +165,7 @@ def test_hanging_server_times_out(spa, smtp, settings):
     began = time.monotonic()
     a = services_booking(spa)
     assert time.monotonic() - began < 5
-    email = OutgoingEmail.objects.get(appointment=a, kind="requested")
+    email = OutgoingEmail.objects.get(appointment=a, kind="confirmed")
     assert email.last_error == "The mail server did not answer in time"
 
 
@@ -216,7 +216,7 @@ def test_booking_post_returns_fast_while_mail_hangs(spa, questions, smtp, settin
     note(f"booking POST with a hanging mail server: {took:.2f} s")
     assert took < 2
     page = response.content.decode()
-    assert "Your request is in" in page and "We are sending a copy to casey@example.com" in page
+    assert "Your booking is confirmed" in page and "We are sending a copy to casey@example.com" in page
     assert "/bookings/" in page
     assert smtp.connections == 0  # nothing in the request touched the mail server
 
@@ -228,6 +228,8 @@ def test_a_day_with_mail_down_then_back_delivers_everything_once(
     spa, questions, smtp, queue, front_desk
 ):
     desk, _ = front_desk
+    # Requests that staff confirm, so the day has confirmation emails of its own.
+    Service.objects.filter(pk=spa["service"].pk).update(instant_confirmation=False)
     clients = []
     began = time.monotonic()
     for hour, minute in ((9, 0), (11, 30), (14, 0), (16, 0)):
@@ -283,7 +285,7 @@ def test_a_day_with_mail_down_then_back_delivers_everything_once(
     assert duplicated == 0 and lost == 0
     assert sent == len(ids) == queued - skipped
     # Only a message overtaken by a later change is skipped: the cancelled booking's
-    # "requested" email, replaced by its "cancelled" one.
+    # confirmation email, replaced by its "cancelled" one.
     assert skipped == 1
     cancelled = booked[3]
     kinds = set(cancelled.emails.filter(state="sent").values_list("kind", flat=True))
@@ -367,7 +369,7 @@ def test_reminder_goes_once_even_when_the_first_send_fails(spa, smtp, settings):
     settings.MAILERS = smtp.mailers()
     settings.SPA_MAIL_RETRY_DELAYS = DELAYS
     a = services_booking(spa)
-    a.transition(Status.CONFIRMED)
+    assert a.status == Status.CONFIRMED  # clear answers: confirmed at once
     call_command("send_reminders", "--hours", "72", verbosity=0)
     call_command("send_reminders", "--hours", "72", verbosity=0)
     [reminder] = OutgoingEmail.objects.filter(appointment=a, kind="reminder")
