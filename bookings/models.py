@@ -70,6 +70,10 @@ class BookingRules(models.Model):
     def __str__(self) -> str:
         return "Booking rules"
 
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if (
             self.min_notice_hours is not None
@@ -87,10 +91,6 @@ class BookingRules(models.Model):
                     )
                 }
             )
-
-    def save(self, *args, **kwargs) -> None:
-        self.pk = 1
-        super().save(*args, **kwargs)
 
     @classmethod
     def current(cls) -> BookingRules:

@@ -95,4 +95,3 @@ def email_sentence(policy: ChangePolicy, phone: str) -> str:
         f"You can cancel or move this booking online until {policy.text}. "
         f"After that, please call us on {phone}."
     )
-

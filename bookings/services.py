@@ -109,9 +109,7 @@ def fairest_first(
 ) -> list[int]:
     """The order in which "whoever is free first" offers a time to therapists: the
     fewest booked hours that day first, then that week, then the lowest id (stable)."""
-    return sorted(
-        candidates, key=lambda tid: (day_hours.get(tid, 0), week_hours.get(tid, 0), tid)
-    )
+    return sorted(candidates, key=lambda tid: (day_hours.get(tid, 0), week_hours.get(tid, 0), tid))
 
 
 def fair_order(candidates: list[int], start: datetime) -> list[int]:

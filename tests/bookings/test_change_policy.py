@@ -66,9 +66,7 @@ def clear_booking(spa, slot, now):
     )
 
 
-def test_every_minute_from_2_to_25_hours_states_one_last_change_time(
-    anonymous, spa, rules
-):
+def test_every_minute_from_2_to_25_hours_states_one_last_change_time(anonymous, spa, rules):
     """Booked at each minute from 2 h to 25 h before one slot (20 seconds past the
     minute): the booking page, the email and its calendar file state the same last
     time, the one the rules give.
@@ -166,7 +164,9 @@ def test_the_whole_flow_states_it_alike_and_the_posts_enforce_it(
     assert f"until {expected}." in client_email.body
     assert f"until {expected} on your booking page" in calendar
     # The review step, a moment before sending, named the same minute (or the one before).
-    assert f"until {expected}" in review or f"until {spelled(last - timedelta(minutes=1))}" in review
+    assert (
+        f"until {expected}" in review or f"until {spelled(last - timedelta(minutes=1))}" in review
+    )
     if slot - now < CUTOFF:
         assert "less than 24 hours away" in review
     # Later, past the last time (the booking made 11 minutes earlier than it was):

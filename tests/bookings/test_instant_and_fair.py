@@ -146,13 +146,14 @@ def test_a_day_of_any_bookings_is_shared_out(spa):
     assert therapists == ["ana", "ben", "ana", "ben"]
 
 
-def test_the_review_step_names_who_it_will_be_and_the_booking_goes_there(
-    anonymous, spa, questions
-):
+def test_the_review_step_names_who_it_will_be_and_the_booking_goes_there(anonymous, spa, questions):
     booked(spa, "ana", tomorrow_at(9))
     walk_to_review(anonymous, spa, tomorrow_at(14))
     review = anonymous.get("/book/review/").content.decode()
-    assert "Ben <span" in review and 'name="proposed" value="%d"' % spa["ben"].pk in review
+    assert (
+        'Ben <span class="text-body-secondary small">(you chose whoever is free first)' in review
+        and f'name="proposed" value="{spa["ben"].pk}"' in review
+    )
     anonymous.post("/book/review/", {"policy_consent": "on", "proposed": spa["ben"].pk})
     assert Appointment.objects.get(client_email="casey@example.com").therapist == spa["ben"]
 
@@ -162,7 +163,7 @@ def test_if_the_named_therapist_is_taken_meanwhile_the_next_fairest_is_said(
 ):
     walk_to_review(anonymous, spa, tomorrow_at(14))
     review = anonymous.get("/book/review/").content.decode()
-    assert 'name="proposed" value="%d"' % spa["ana"].pk in review
+    assert f'name="proposed" value="{spa["ana"].pk}"' in review
     booked(spa, "ana", tomorrow_at(14))  # someone else takes Ana at that time
     done = anonymous.post(
         "/book/review/", {"policy_consent": "on", "proposed": spa["ana"].pk}, follow=True

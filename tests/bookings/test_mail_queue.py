@@ -216,7 +216,9 @@ def test_booking_post_returns_fast_while_mail_hangs(spa, questions, smtp, settin
     note(f"booking POST with a hanging mail server: {took:.2f} s")
     assert took < 2
     page = response.content.decode()
-    assert "Your booking is confirmed" in page and "We are sending a copy to casey@example.com" in page
+    assert (
+        "Your booking is confirmed" in page and "We are sending a copy to casey@example.com" in page
+    )
     assert "/bookings/" in page
     assert smtp.connections == 0  # nothing in the request touched the mail server
 

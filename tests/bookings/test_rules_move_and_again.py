@@ -121,9 +121,7 @@ def test_next_week_stops_at_the_horizon(anonymous, booking):
 # --- After a cancel -------------------------------------------------------------------
 
 
-def test_after_a_cancel_the_page_and_email_offer_book_again_and_another_time(
-    anonymous, booking
-):
+def test_after_a_cancel_the_page_and_email_offer_book_again_and_another_time(anonymous, booking):
     anonymous.post(f"/bookings/{booking.token}/cancel/")
     page = anonymous.get(booking.get_absolute_url()).content.decode()
     again = f"/bookings/{booking.token}/again/"
