@@ -57,10 +57,11 @@ def test_client_books_and_cancels_through_the_emailed_link(page, live_server, de
     expect(page.get_by_text("Step 6 of 6")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_label(re.compile("I have read the cancellation policy")).check()
-    page.get_by_role("button", name="Send my request").click()
+    # All answers "no": nobody needs to look first, so it is booked and confirmed at once.
+    page.get_by_role("button", name="Book and confirm").click()
 
     expect(page.get_by_role("heading", name="Your booking")).to_be_visible()
-    expect(page.get_by_text("Requested").first).to_be_visible()
+    expect(page.get_by_text("Your booking is confirmed.").first).to_be_visible()
     assert serious_violations(page) == []
     appointment = Appointment.objects.get()
     assert appointment.client_name == "Robin Quinn"
@@ -74,6 +75,10 @@ def test_client_books_and_cancels_through_the_emailed_link(page, live_server, de
     expect(page.get_by_text("Your booking is cancelled")).to_be_visible()
     appointment.refresh_from_db()
     assert appointment.status == "cancelled"
+    # After a cancel: the same session again, details kept, the same therapist's times.
+    page.get_by_role("link", name="Choose another time").click()
+    expect(page.get_by_text("Your details are filled in")).to_be_visible()
+    expect(page.get_by_text("Step 3 of 6")).to_be_visible()
     assert errors == []
 
 
