@@ -192,7 +192,8 @@ def q(code: str, version: int = 1, active: bool = True) -> SimpleNamespace:
 def test_version_is_short_and_stable():
     questions = [q("fever"), q("heart"), q("rash")]
     version = questionnaire_version(questions)
-    assert version.startswith("q-") and len(version) == 12
+    assert version.startswith("q-")
+    assert len(version) == 12
     assert questionnaire_version([q("fever"), q("heart"), q("rash")]) == version
     assert questionnaire_version(list(reversed(questions))) == version
 
