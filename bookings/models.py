@@ -765,8 +765,7 @@ class HealthAnswers(models.Model):
                 ),
                 name="health_answers_belong_to_one_record",
                 violation_error_message=(
-                    "Health answers belong to one appointment or one call-back request, "
-                    "never both."
+                    "Health answers belong to one appointment or one call-back request, never both."
                 ),
             ),
         ]
