@@ -169,6 +169,14 @@ def test_text_is_escaped():
     assert summary == r"Back\, neck\; shoulders at Willow & Stone Spa"
 
 
+def test_control_characters_are_dropped_but_tabs_and_line_breaks_kept():
+    # An admin-typed name with a stray vertical tab or bell must not reach a calendar.
+    raw = "Back\x0b mass\x07age\x00\x1b\x7f\tnow\r\nthen"
+    assert ics.escape(raw) == "Back massage\tnow\\nthen"
+    summary = event_props(ics.calendar_for(make(service_name="Deep\x0btissue\x07")))["SUMMARY"]
+    assert summary == "Deeptissue at Willow & Stone Spa"
+
+
 def test_no_health_information():
     a = make(
         Status.AWAITING_CLEARANCE,
