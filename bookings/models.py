@@ -272,15 +272,6 @@ class Outcome(models.TextChoices):
     DECLINE = "decline", "Cannot be booked online"
 
 
-OUTCOME_RANK = {
-    Outcome.CLEAR: 0,
-    Outcome.AVOID_AREA: 1,
-    Outcome.REVIEW: 2,
-    Outcome.CLEARANCE: 3,
-    Outcome.DECLINE: 4,
-}
-
-
 class QuestionQuerySet(models.QuerySet):
     def active(self) -> QuestionQuerySet:
         return self.filter(active=True)
