@@ -10,7 +10,7 @@ UV := $(UV_ENV)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run serve test lint format migrations bench clean lock
+.PHONY: run serve test lint typecheck format migrations bench clean lock
 
 # Pick an interpreter of 3.12 or newer: the committed .python-version makes
 # pyenv's python3 resolve to 3.13; the machine's default python3 is 3.11,
@@ -99,6 +99,10 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# mypy with django-stubs (settings in pyproject.toml); the plugin imports the settings.
+typecheck: $(STAMP)
+	DJANGO_DEBUG=1 $(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .

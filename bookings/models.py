@@ -394,7 +394,8 @@ class Question(models.Model):
         kinds = self.avoid_caution_kinds or []
         if not isinstance(kinds, list) or not set(kinds) <= set(Caution.Kind.values):
             raise ValidationError({"avoid_caution_kinds": "Choose caution kinds from the list."})
-        if self.parent_id and (self.parent_id == self.pk or self.parent.parent_id):
+        parent = self.parent if self.parent_id else None
+        if parent is not None and (parent.pk == self.pk or parent.parent_id):
             raise ValidationError(
                 {"parent": "Choose a question that is not itself a follow-up (and not this one)."}
             )

@@ -9,7 +9,7 @@ Needs DEBUG on, as the demo loaders do.
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-STEPS = (
+STEPS: tuple[tuple[str, dict[str, object]], ...] = (
     ("migrate", {"interactive": False}),
     ("load_starter_library", {}),
     ("load_starter_questionnaire", {}),
