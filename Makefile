@@ -41,7 +41,9 @@ $(PY): | $(UV)
 # --compile-bytecode, as pip does: imports stay fast even where PYTHONDONTWRITEBYTECODE is set.
 # XStatic-Bootstrap is built from its sdist under a build constraint (pyproject.toml).
 $(STAMP): pyproject.toml uv.lock Makefile | $(PY)
-	$(UV) sync --locked --quiet --compile-bytecode --python $(PY)
+	@$(UV) sync --locked --quiet --compile-bytecode --python $(PY) || { \
+	  echo "Installing from uv.lock failed. If uv says the lock file needs to be updated,"; \
+	  echo "pyproject.toml changed: run 'make lock' and commit uv.lock."; exit 1; }
 	@$(PY) -c 'import django, sys; v = django.VERSION; sys.exit(0 if v[:2] == (6, 1) else "Django 6.1 expected, found %s" % django.get_version())'
 	@touch $(STAMP)
 
