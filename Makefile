@@ -4,44 +4,61 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+UV_ENV := .venv-uv
+UV := $(UV_ENV)/bin/uv
+# Never download an interpreter: the machine's Python (see FIND_PYTHON) is the one.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run serve test lint format migrations bench clean
+.PHONY: run serve test lint typecheck format migrations bench clean lock
 
 # Pick an interpreter of 3.12 or newer: the committed .python-version makes
 # pyenv's python3 resolve to 3.13; the machine's default python3 is 3.11,
-# on which pip would quietly install an older Django.
-$(PY):
-	@set -e; found=""; \
+# on which an older Django would be the newest that fits.
+FIND_PYTHON = found=""; \
 	for cand in python3 python3.13 python3.12 python3.14; do \
 	  if command -v $$cand >/dev/null 2>&1 && $$cand -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then found=$$cand; break; fi; \
 	done; \
 	if [ -z "$$found" ]; then \
 	  echo "Python 3.12 or newer is needed (found: $$(python3 --version 2>&1))."; \
 	  echo "Install it (e.g. 'pyenv install 3.13') and run make again."; exit 1; \
-	fi; \
-	echo "Creating $(VENV) with $$($$found --version)"; \
-	$$found -m venv $(VENV)
+	fi
 
-# XStatic-Bootstrap ships only as an sdist whose setup imports pkg_resources,
-# which current setuptools no longer has: build it against setuptools<81, then
-# bring pip and setuptools back to their latest releases (nothing imports
-# pkg_resources at run time, and the supply-chain audit covers them too).
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check "setuptools>=69,<81" wheel
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-build-isolation "XStatic-Bootstrap>=5.3,<5.4"
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip setuptools
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+# uv installs exactly what uv.lock names (versions and hashes), from PyPI. uv itself
+# lives in its own small virtualenv, installed by pip from hash-checked pins.
+$(UV):
+	@set -e; $(FIND_PYTHON); \
+	$$found -m venv $(UV_ENV); \
+	$(UV_ENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/uv.txt
+
+$(PY): | $(UV)
+	@set -e; $(FIND_PYTHON); \
+	echo "Creating $(VENV) with $$($$found --version)"; \
+	$(UV) venv --quiet --python "$$(command -v $$found)" $(VENV)
+
+# --locked: install from uv.lock and fail if it no longer matches pyproject.toml
+# (then run `make lock`). The default group (dev) comes too: one venv for run and test.
+# --compile-bytecode, as pip does: imports stay fast even where PYTHONDONTWRITEBYTECODE is set.
+# XStatic-Bootstrap is built from its sdist under a build constraint (pyproject.toml).
+$(STAMP): pyproject.toml uv.lock Makefile | $(PY)
+	@$(UV) sync --locked --quiet --compile-bytecode --python $(PY) || { \
+	  echo "Installing from uv.lock failed. If uv says the lock file needs to be updated,"; \
+	  echo "pyproject.toml changed: run 'make lock' and commit uv.lock."; exit 1; }
 	@$(PY) -c 'import django, sys; v = django.VERSION; sys.exit(0 if v[:2] == (6, 1) else "Django 6.1 expected, found %s" % django.get_version())'
 	@touch $(STAMP)
+
+# After editing the dependencies in pyproject.toml: resolve again and write uv.lock.
+# `make lock UV_LOCK_ARGS=--upgrade` moves everything to the newest allowed versions.
+lock: | $(UV)
+	$(UV) lock $(UV_LOCK_ARGS)
 
 # Links in the demo's emails point at this server.
 run: export SPA_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)
-	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
-	DJANGO_DEBUG=1 $(PY) manage.py load_starter_library
-	DJANGO_DEBUG=1 $(PY) manage.py load_starter_questionnaire
-	DJANGO_DEBUG=1 $(PY) manage.py load_demo_spa
-	DJANGO_DEBUG=1 $(PY) manage.py ensure_demo_staff
+	@# Byte-compile the project's own modules once, so each process below need not
+	@# (PYTHONDONTWRITEBYTECODE may be set); a no-op when nothing changed.
+	@$(PY) -m compileall -q spa points bookings pagecache >/dev/null
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo
 	@# The worker sends the queued emails; Ctrl-C stops the server, and the trap the worker.
 	@export DJANGO_DEBUG=1; \
 	$(PY) manage.py run_worker & worker=$$!; \
@@ -85,6 +102,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# mypy with django-stubs (settings in pyproject.toml); the plugin imports the settings.
+typecheck: $(STAMP)
+	DJANGO_DEBUG=1 $(VENV)/bin/mypy
+
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
@@ -93,4 +114,4 @@ migrations: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations
 
 clean:
-	rm -rf $(VENV) data staticfiles bench/.data
+	rm -rf $(VENV) $(UV_ENV) data staticfiles bench/.data

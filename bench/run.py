@@ -35,7 +35,7 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -416,7 +416,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--scale", type=int, default=1, help="1: ~20k appointments; 5: ~100k")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8100)))
-    parser.add_argument("--anchor", type=date.fromisoformat, default=date.today())
+    today = datetime.now().astimezone().date()  # the local date, as before
+    parser.add_argument("--anchor", type=date.fromisoformat, default=today)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     parser.add_argument("--only", default="", help="only pages whose path contains this")
     parser.add_argument("--out", type=Path)

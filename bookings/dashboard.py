@@ -48,7 +48,7 @@ def week_hours(monday: date) -> list[Hours]:
         "therapist_id", "start", "end"
     ):
         off[tid].append(Interval(start, end))
-    booked = defaultdict(timedelta)
+    booked: defaultdict[int, timedelta] = defaultdict(timedelta)
     for tid, start, end in Appointment.objects.filter(
         status__in=BOOKED, start__gte=begins, start__lt=ends
     ).values_list("therapist_id", "start", "end"):

@@ -331,7 +331,3 @@ class ReviewForm(forms.Form):
         label="I have read the cancellation policy and the visit details above.",
         error_messages={"required": "Please confirm you have read the details and the policy."},
     )
-
-
-class RescheduleForm(TimeForm):
-    pass

@@ -99,10 +99,15 @@ def utc(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+# RFC 5545 TEXT allows no control character but HTAB; line breaks are escaped below.
+_CONTROL = dict.fromkeys(c for c in [*range(0x20), 0x7F] if chr(c) not in "\t\r\n")
+
+
 def escape(text: str) -> str:
-    """Escape a TEXT value (RFC 5545 §3.3.11)."""
+    """Escape a TEXT value (RFC 5545 §3.3.11), dropping control characters."""
     return (
-        text.replace("\\", "\\\\")
+        text.translate(_CONTROL)
+        .replace("\\", "\\\\")
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\n")

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -25,14 +26,18 @@ from points.models import BodyRegion, Caution, Point, image_upload_to
 class BookingRules(models.Model):
     """Spa-wide booking rules: one row, edited in admin."""
 
+    # The field validators put the error beside the field in admin; the constraint
+    # below holds the same rule in the database.
     slot_step_minutes = models.PositiveSmallIntegerField(
-        default=15, help_text="Start times are offered on this grid (minutes)."
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
+        help_text="Start times are offered on this grid (minutes).",
     )
     min_notice_hours = models.PositiveSmallIntegerField(
         default=2, help_text="How soon, at the earliest, a client may book online."
     )
     horizon_days = models.PositiveSmallIntegerField(
-        default=60, help_text="How far ahead clients may book."
+        default=60, validators=[MinValueValidator(1)], help_text="How far ahead clients may book."
     )
     cancellation_cutoff_hours = models.PositiveSmallIntegerField(
         default=24, help_text="Clients may cancel or reschedule online until this long before."
@@ -48,22 +53,35 @@ class BookingRules(models.Model):
         verbose_name = "booking rules"
         verbose_name_plural = "booking rules"
         constraints = [
-            models.CheckConstraint(condition=Q(pk=1), name="booking_rules_single_row"),
+            models.CheckConstraint(
+                condition=Q(pk=1),
+                name="booking_rules_single_row",
+                violation_error_message="The spa has one set of booking rules: edit that one.",
+            ),
             models.CheckConstraint(
                 condition=Q(slot_step_minutes__gte=5, slot_step_minutes__lte=120),
                 name="booking_rules_step_between_5_and_120",
+                violation_error_message="Start times must be between 5 and 120 minutes apart.",
             ),
             models.CheckConstraint(
-                condition=Q(horizon_days__gte=1), name="booking_rules_horizon_positive"
+                condition=Q(horizon_days__gte=1),
+                name="booking_rules_horizon_positive",
+                violation_error_message="Clients must be able to book at least one day ahead.",
             ),
             # Never a booking that can neither wait for the cut-off nor be undone at once.
             models.CheckConstraint(
                 condition=Q(min_notice_hours__gte=F("cancellation_cutoff_hours"))
                 | Q(grace_minutes__gt=0),
                 name="booking_rules_notice_covers_cutoff_or_grace",
+                violation_error_message=(
+                    "The minimum notice must be at least the cancellation cut-off, "
+                    "unless there is a grace period for changes after booking."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(grace_minutes__lte=120), name="booking_rules_grace_at_most_two_hours"
+                condition=Q(grace_minutes__lte=120),
+                name="booking_rules_grace_at_most_two_hours",
+                violation_error_message="The grace period is at most 120 minutes.",
             ),
         ]
 
@@ -136,13 +154,22 @@ class Service(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     summary = models.CharField(max_length=240)
     description = models.TextField(help_text="What happens in the session, in plain words.")
-    duration_minutes = models.PositiveSmallIntegerField()
-    price = models.DecimalField(max_digits=7, decimal_places=2)
+    # The field validators put the error beside the field in admin; the constraints
+    # below hold the same rules in the database.
+    duration_minutes = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(10), MaxValueValidator(480)],
+        help_text="Between 10 minutes and 8 hours.",
+    )
+    price = models.DecimalField(max_digits=7, decimal_places=2, validators=[MinValueValidator(0)])
     buffer_before_minutes = models.PositiveSmallIntegerField(
-        default=0, help_text="Room preparation before the session."
+        default=0,
+        validators=[MaxValueValidator(120)],
+        help_text="Room preparation before the session (at most 120 minutes).",
     )
     buffer_after_minutes = models.PositiveSmallIntegerField(
-        default=15, help_text="Room reset and notes after the session."
+        default=15,
+        validators=[MaxValueValidator(120)],
+        help_text="Room reset and notes after the session (at most 120 minutes).",
     )
     regions = models.ManyToManyField(BodyRegion, related_name="services", blank=True)
     instant_confirmation = models.BooleanField(
@@ -167,11 +194,17 @@ class Service(models.Model):
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=10, duration_minutes__lte=480),
                 name="service_duration_sensible",
+                violation_error_message="A session lasts between 10 minutes and 8 hours.",
             ),
-            models.CheckConstraint(condition=Q(price__gte=0), name="service_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(price__gte=0),
+                name="service_price_not_negative",
+                violation_error_message="The price cannot be below zero.",
+            ),
             models.CheckConstraint(
                 condition=Q(buffer_before_minutes__lte=120, buffer_after_minutes__lte=120),
                 name="service_buffers_at_most_two_hours",
+                violation_error_message="Time before and after a session is at most 120 minutes.",
             ),
         ]
 
@@ -246,10 +279,14 @@ class WorkingHours(models.Model):
                 violation_error_message="A shift must end after it starts.",
             ),
             models.CheckConstraint(
-                condition=Q(weekday__gte=0, weekday__lte=6), name="working_hours_valid_weekday"
+                condition=Q(weekday__gte=0, weekday__lte=6),
+                name="working_hours_valid_weekday",
+                violation_error_message="Choose a day of the week.",
             ),
             models.UniqueConstraint(
-                fields=["therapist", "weekday", "start"], name="one_shift_per_start"
+                fields=["therapist", "weekday", "start"],
+                name="one_shift_per_start",
+                violation_error_message="This therapist already has a shift starting then.",
             ),
         ]
 
@@ -291,15 +328,6 @@ class Outcome(models.TextChoices):
     REVIEW = "review", "A therapist reviews it"
     CLEARANCE = "clearance", "Needs clearance from a doctor or midwife"
     DECLINE = "decline", "Cannot be booked online"
-
-
-OUTCOME_RANK = {
-    Outcome.CLEAR: 0,
-    Outcome.AVOID_AREA: 1,
-    Outcome.REVIEW: 2,
-    Outcome.CLEARANCE: 3,
-    Outcome.DECLINE: 4,
-}
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -424,7 +452,8 @@ class Question(models.Model):
         kinds = self.avoid_caution_kinds or []
         if not isinstance(kinds, list) or not set(kinds) <= set(Caution.Kind.values):
             raise ValidationError({"avoid_caution_kinds": "Choose caution kinds from the list."})
-        if self.parent_id and (self.parent_id == self.pk or self.parent.parent_id):
+        parent = self.parent if self.parent_id else None
+        if parent is not None and (parent.pk == self.pk or parent.parent_id):
             raise ValidationError(
                 {"parent": "Choose a question that is not itself a follow-up (and not this one)."}
             )
@@ -587,15 +616,21 @@ class Appointment(models.Model):
         ordering = ["start"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end__gt=F("start")), name="appointment_end_after_start"
+                condition=Q(end__gt=F("start")),
+                name="appointment_end_after_start",
+                violation_error_message="An appointment must end after it starts.",
             ),
             models.CheckConstraint(
                 condition=Q(block_start__lte=F("start"), block_end__gte=F("end")),
                 name="appointment_block_covers_session",
+                violation_error_message=(
+                    "The time held for an appointment must include the whole session."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status="cancelled") | ~Q(cancelled_by=""),
                 name="cancelled_appointment_says_by_whom",
+                violation_error_message="A cancelled appointment must say who cancelled it.",
             ),
         ]
         # The schedule and availability read one therapist's holding appointments by time.
@@ -786,6 +821,9 @@ class HealthAnswers(models.Model):
                     | Q(appointment__isnull=True, callback__isnull=False)
                 ),
                 name="health_answers_belong_to_one_record",
+                violation_error_message=(
+                    "Health answers belong to one appointment or one call-back request, never both."
+                ),
             ),
         ]
 
@@ -873,11 +911,13 @@ class OutgoingEmail(models.Model):
                 condition=Q(state="sent", sent_at__isnull=False)
                 | (~Q(state="sent") & Q(sent_at__isnull=True)),
                 name="outgoing_email_sent_has_time",
+                violation_error_message="A sent email records when it was sent; others do not.",
             ),
             models.UniqueConstraint(
                 fields=["dedupe_key"],
                 condition=~Q(dedupe_key=""),
                 name="outgoing_email_unique_dedupe_key",
+                violation_error_message="This email has already been queued.",
             ),
         ]
         indexes = [

@@ -5,11 +5,13 @@ transaction that first locks the therapist's row (PostgreSQL) or takes
 SQLite's single write lock (IMMEDIATE transactions), then re-checks the slot
 before writing. On PostgreSQL the exclusion constraint from migration 0002 is
 the last line of defence; its IntegrityError becomes the same friendly
-"just taken" answer.
+"just taken" answer. Any other IntegrityError is a fault, not a taken slot,
+and is raised as it is (see `violated_constraint`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -275,13 +277,34 @@ def place_booking(
             )
             # The emails' outbox rows commit with the booking: both or neither.
             _announce_new(appointment)
-    except (IntegrityError, SlotTaken):
-        # The same request sent twice at once: the other one booked it.
+    except (IntegrityError, SlotTaken) as exc:
+        # The same request sent twice at once: the other one booked it (the unique
+        # booking_intent refused the second row, or the slot was already its own).
         if existing := booked_for(intent):
             return existing
+        if isinstance(exc, IntegrityError) and violated_constraint(exc) != SLOT_CONSTRAINT:
+            raise
         # The exclusion constraint caught a clash the re-check could not see.
         raise SlotTaken() from None
     return appointment
+
+
+# The exclusion constraint of migration 0002 (PostgreSQL): two holding appointments
+# of one therapist may not overlap.
+SLOT_CONSTRAINT = "appointment_no_overlap"
+_SQLITE_CHECK = re.compile(r"CHECK constraint failed: (\w+)")
+
+
+def violated_constraint(exc: IntegrityError) -> str:
+    """The name of the constraint the database refused, or "" when it does not say.
+
+    PostgreSQL names it (psycopg's diagnostics); SQLite names only CHECK
+    constraints, in its message. Callers tell a taken slot from a fault by it."""
+    diag = getattr(exc.__cause__, "diag", None)
+    if diag is not None and diag.constraint_name:
+        return diag.constraint_name
+    match = _SQLITE_CHECK.search(str(exc))
+    return match[1] if match else ""
 
 
 def _store_answers(
@@ -515,7 +538,9 @@ def reschedule(
                 note=note[:300],
             )
             _announce(current, "rescheduled")
-    except IntegrityError:
+    except IntegrityError as exc:
+        if violated_constraint(exc) != SLOT_CONSTRAINT:
+            raise
         raise SlotTaken() from None
     appointment.refresh_from_db()
 

@@ -127,7 +127,7 @@ def public_page(
                 content, headers = stored
                 return HttpResponse(content, headers=headers)
             # Templates leave out what would tie the page to one visitor (messages).
-            request.public_page = True
+            request.public_page = True  # type: ignore[attr-defined]
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()  # a TemplateResponse (the sitemap)

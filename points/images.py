@@ -23,6 +23,7 @@ from __future__ import annotations
 import warnings
 from io import BytesIO
 from pathlib import PurePath
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -193,11 +194,12 @@ def reencode(uploaded_file) -> tuple[ContentFile, ContentFile]:
         upright = ImageOps.exif_transpose(opened)
     uploaded_file.seek(0)
 
-    options = {
+    by_family: dict[str, dict[str, Any]] = {
         "JPEG": {"quality": 88, "optimize": True, "progressive": True},
         "PNG": {"optimize": True},
         "WEBP": {"quality": 85, "method": 6},
-    }[family]
+    }
+    options = by_family[family]
     original = _save(_for_format(upright.copy(), family), family, icc_profile, **options)
 
     web_image = _for_format(upright.copy(), "WEBP")

@@ -54,9 +54,12 @@ class BodyRegion(models.Model):
             models.CheckConstraint(
                 condition=Q(map_x__gte=0, map_x__lte=1, map_y__gte=0, map_y__lte=1),
                 name="region_map_inside_frame",
+                violation_error_message="The area's centre must lie inside the outline (0 to 1).",
             ),
             models.CheckConstraint(
-                condition=Q(map_rx__gt=0, map_ry__gt=0), name="region_map_has_size"
+                condition=Q(map_rx__gt=0, map_ry__gt=0),
+                name="region_map_has_size",
+                violation_error_message="The area needs a width and a height above 0.",
             ),
         ]
 
@@ -253,7 +256,9 @@ class LocatingStep(models.Model):
         ordering = ["point", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["point", "position"], name="one_locating_step_per_position"
+                fields=["point", "position"],
+                name="one_locating_step_per_position",
+                violation_error_message="Two steps of one point cannot share a position.",
             )
         ]
 
@@ -294,7 +299,8 @@ class TechniqueStep(models.Model):
     pressure = models.CharField(max_length=8, choices=Pressure, default=Pressure.LIGHT)
     motion = models.CharField(max_length=16, choices=Motion, default=Motion.HOLD)
     duration_seconds = models.PositiveIntegerField(
-        help_text="How long this step lasts (per side, for one side then the other)."
+        validators=[MinValueValidator(1), MaxValueValidator(1800)],
+        help_text="How long this step lasts (per side, for one side then the other).",
     )
     tool = models.ForeignKey(Tool, on_delete=models.PROTECT, null=True, blank=True)
     side = models.CharField(max_length=8, choices=Side, default=Side.MIDLINE)
@@ -303,7 +309,9 @@ class TechniqueStep(models.Model):
         ordering = ["point", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["point", "position"], name="one_technique_step_per_position"
+                fields=["point", "position"],
+                name="one_technique_step_per_position",
+                violation_error_message="Two steps of one point cannot share a position.",
             ),
             models.CheckConstraint(
                 condition=Q(duration_seconds__gt=0, duration_seconds__lte=1800),
@@ -423,7 +431,8 @@ class RoutineStep(models.Model):
     position = models.PositiveSmallIntegerField()
     point = models.ForeignKey(Point, on_delete=models.PROTECT, related_name="routine_steps")
     duration_seconds = models.PositiveIntegerField(
-        help_text="Time on this point, both sides included."
+        validators=[MinValueValidator(1), MaxValueValidator(1800)],
+        help_text="Time on this point, both sides included.",
     )
     note = models.CharField(max_length=300, blank=True)
 
@@ -431,7 +440,9 @@ class RoutineStep(models.Model):
         ordering = ["routine", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["routine", "position"], name="one_routine_step_per_position"
+                fields=["routine", "position"],
+                name="one_routine_step_per_position",
+                violation_error_message="Two steps of one routine cannot share a position.",
             ),
             models.CheckConstraint(
                 condition=Q(duration_seconds__gt=0, duration_seconds__lte=1800),

@@ -307,7 +307,8 @@ def drawable(text: str, size: int) -> str:
 
 
 def _wrap(text: str, size: int, width: float, max_lines: int) -> list[str]:
-    font, words, lines = _font(size), text.split(), []
+    font, words = _font(size), text.split()
+    lines: list[str] = []
     for word in words:
         if lines and font.getlength(f"{lines[-1]} {word}") <= width:
             lines[-1] = f"{lines[-1]} {word}"

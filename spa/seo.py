@@ -45,8 +45,8 @@ def _days(spec: str) -> list[int] | None:
             days.extend(range(7))
             continue
         ends = re.split(_DASH, part, flags=re.I)
-        indexes = [_day(word) for word in ends]
-        if not part or len(ends) > 2 or None in indexes:
+        indexes = [i for i in map(_day, ends) if i is not None]
+        if not part or len(ends) > 2 or len(indexes) != len(ends):
             return None
         first, last = indexes[0], indexes[-1]
         # A range may wrap past Sunday: "Fri-Mon".

@@ -149,7 +149,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "spa.sqlite3",
+            "NAME": str(DATA_DIR / "spa.sqlite3"),
             # IMMEDIATE takes the write lock up front, so concurrent writers
             # wait their turn instead of failing with "database is locked".
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
@@ -193,7 +193,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": DATA_DIR / "cache",
+            "LOCATION": str(DATA_DIR / "cache"),
             "KEY_PREFIX": "spa",
             # Beyond this the cache drops a third of its files; pages are re-rendered.
             "OPTIONS": {"MAX_ENTRIES": 5000},

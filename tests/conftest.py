@@ -10,6 +10,14 @@ import shutil
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
+
+# Hypothesis: CI runs the full search (HYPOTHESIS_PROFILE=ci, set by .ci/run); a local
+# run tries fewer examples per test. Loaded here, before any test module builds its
+# settings object, so the profile is the parent of each.
+hypothesis_settings.register_profile("ci", max_examples=60)
+hypothesis_settings.register_profile("dev", max_examples=15)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 # Playwright's sync API runs an event loop in the main thread; without this
 # every ORM call inside a test that uses `page` raises SynchronousOnlyOperation.
@@ -146,9 +154,23 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+def _drives_a_browser(item) -> bool:
+    # Playwright's `page` fixture (a parametrize argument of the same name is not it).
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return "page" in getattr(item, "fixturenames", ()) and "page" not in params
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Browser tests need Debian's Chromium: in CI its absence is a failure,
+    """Every test that drives Chromium carries the `browser` marker, whether or not
+    its module says so: CI runs them once (`-m browser`, on PostgreSQL) and the rest
+    on both databases (`-m "not browser"`).
+
+    Browser tests need Debian's Chromium: in CI its absence is a failure,
     elsewhere the tests are skipped with a message saying how to install it."""
+    for item in items:
+        if _drives_a_browser(item) and "browser" not in item.keywords:
+            item.add_marker(pytest.mark.browser)
     if os.path.exists(CHROMIUM) or os.environ.get("CI"):
         return
     skip = pytest.mark.skip(

@@ -58,7 +58,8 @@ def test_five_bad_passwords_lock_that_username_from_that_address(staff):
 
     assert response.status_code == 429
     page = response.content.decode()
-    assert "Sign-in paused" in page and "30 minutes" in page
+    assert "Sign-in paused" in page
+    assert "30 minutes" in page
     assert not reaches_admin(attacker)
     assert AccessAttempt.objects.get().failures_since_start >= 5
 
@@ -168,7 +169,8 @@ def test_staff_set_up_a_device_from_the_admin(staff):
 
     assert config.status_code == 200
     assert "otpauth://totp/" in config.content.decode()
-    assert qrcode.status_code == 200 and qrcode["Content-Type"] == "image/svg+xml"
+    assert qrcode.status_code == 200
+    assert qrcode["Content-Type"] == "image/svg+xml"
 
 
 def test_the_switch_makes_the_admin_an_otp_admin(two_factor_admin):
@@ -194,7 +196,8 @@ def test_staff_with_a_device_and_a_valid_code_get_in(staff, two_factor_admin):
 
     response = sign_in(client, otp_token=token_for(device))
 
-    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
     assert reaches_admin(client)
 
 

@@ -31,7 +31,8 @@ def test_healthz_reveals_no_settings(anonymous):
     assert "debug" not in body.lower()
     assert settings.SECRET_KEY not in body
     assert "secret" not in body.lower()
-    assert "sqlite" not in body.lower() and "postgres" not in body.lower()
+    assert "sqlite" not in body.lower()
+    assert "postgres" not in body.lower()
 
 
 def test_favicon_redirects_to_the_static_icon(anonymous):

@@ -380,8 +380,9 @@ def check(target: Target, status: int, half_stored: bool, before, after, shown) 
 
 # --- The tests -------------------------------------------------------------------------------
 
+# The number of examples comes from the Hypothesis profile (tests/conftest.py):
+# 60 in CI, fewer locally.
 BOUNDED = settings(
-    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -307,5 +307,6 @@ def test_gunicorn_refuses_to_load_the_site_with_unsafe_settings(tmp_path):
     env = production_env(tmp_path, SPA_PROXY_COUNT="0")
     result = run(["-c", "import spa.wsgi"], env)
 
-    assert result.returncode != 0 and "spa.E003" in result.stderr
+    assert result.returncode != 0
+    assert "spa.E003" in result.stderr
     assert run(["-c", "import spa.wsgi"], production_env(tmp_path)).returncode == 0

@@ -141,11 +141,13 @@ def test_demo_staff_creates_editor_and_owner(demo_env):
     output = run_demo_staff()
 
     editor = User.objects.get(username="demo-editor")
-    assert editor.is_staff and not editor.is_superuser
+    assert editor.is_staff
+    assert not editor.is_superuser
     assert list(editor.groups.values_list("name", flat=True)) == [EDITORS]
     assert editor.check_password("spa-demo-2026!")
     owner = User.objects.get(username="demo-owner")
-    assert owner.is_staff and owner.is_superuser
+    assert owner.is_staff
+    assert owner.is_superuser
     assert owner.check_password("spa-demo-2026!")
     assert "http://127.0.0.1:8000/admin/" in output
     assert "demo-editor / spa-demo-2026!" in output
@@ -177,7 +179,8 @@ def test_demo_staff_is_idempotent_and_keeps_changed_passwords(demo_env):
     assert User.objects.get(username="demo-editor").check_password("changed-by-the-editor-1")
     assert User.objects.get(username="demo-editor").groups.count() == 1
     for line in ("http://127.0.0.1:8000/admin/", "demo-editor / spa-demo-2026!"):
-        assert line in first and line in second
+        assert line in first
+        assert line in second
     assert "password unchanged" in second
 
 

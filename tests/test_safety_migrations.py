@@ -103,4 +103,5 @@ def test_staff_edits_are_left_alone():
 def test_a_fresh_database_is_left_to_the_loader():
     questions_migration.forwards(apps, None)
     points_migration.forwards(apps, None)
-    assert not Question.objects.exists() and not Point.objects.exists()
+    assert not Question.objects.exists()
+    assert not Point.objects.exists()

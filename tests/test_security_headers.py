@@ -146,7 +146,8 @@ def test_every_inline_tag_carries_the_pages_nonce(anonymous, urls, page):
         if SRC_ATTR.search(tag[0]) or DATA_BLOCK.search(tag[0]):
             continue
         attr = NONCE_ATTR.search(tag[0])
-        assert attr and nonces == {attr[1]}, f"{tag[0]} lacks the page's nonce"
+        assert attr, f"{tag[0]} lacks the page's nonce"
+        assert nonces == {attr[1]}, f"{tag[0]} lacks the page's nonce"
 
 
 def test_public_pages_need_no_nonce_so_they_can_be_cached_whole(anonymous, urls):

@@ -270,4 +270,5 @@ def test_the_redis_queue_has_timeouts(tmp_path):
 def test_the_redis_queue_needs_its_url(tmp_path):
     result = load_settings(tmp_path, DJANGO_DEBUG="1", SPA_TASKS_BACKEND="redis")
 
-    assert result.returncode != 0 and "SPA_TASKS_REDIS_URL" in result.stderr
+    assert result.returncode != 0
+    assert "SPA_TASKS_REDIS_URL" in result.stderr

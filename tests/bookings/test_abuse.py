@@ -31,7 +31,8 @@ def assert_too_many(response, settings) -> None:
     assert response.status_code == 429
     assert response["Retry-After"] == "3600"
     page = response.content.decode()
-    assert "Please wait a little" in page and "about an hour" in page
+    assert "Please wait a little" in page
+    assert "about an hour" in page
     assert settings.SPA_PHONE in page
 
 
@@ -93,7 +94,8 @@ def test_a_limited_post_is_logged_by_scope_only(anonymous, spa, questions, setti
         book(anonymous, spa, 10, "other@example.com")
 
     assert "booking-ip" in caplog.text
-    assert "127.0.0.1" not in caplog.text and "example.com" not in caplog.text
+    assert "127.0.0.1" not in caplog.text
+    assert "example.com" not in caplog.text
 
 
 # --- Rate limits: the private link ------------------------------------------------
@@ -185,7 +187,9 @@ def test_details_page_carries_a_hidden_empty_trap(anonymous, spa):
     page = anonymous.get("/book/details/").content.decode()
 
     trap = re.search(r'<input type="text" name="website"[^>]*>', page).group(0)
-    assert 'value=""' in trap and 'tabindex="-1"' in trap and 'autocomplete="off"' in trap
+    assert 'value=""' in trap
+    assert 'tabindex="-1"' in trap
+    assert 'autocomplete="off"' in trap
     assert re.search(
         r'class="visually-hidden" aria-hidden="true">\s*<label[^>]*>Leave this empty', page
     )
@@ -198,7 +202,8 @@ def test_a_person_taking_their_time_gets_through(anonymous, spa, min_fill):
         "/book/details/", {**DETAILS, "issued": stamp(10, nonce_of(anonymous))}
     )
 
-    assert response.status_code == 302 and response["Location"] == "/book/health/"
+    assert response.status_code == 302
+    assert response["Location"] == "/book/health/"
     assert stored_details(anonymous)["email"] == "casey@example.com"
 
 
@@ -207,10 +212,8 @@ def test_too_fast_stores_nothing_and_keeps_the_clock_running(anonymous, spa, min
 
     response = anonymous.post("/book/details/", {**DETAILS, "issued": issued})
 
-    assert (
-        response.status_code == 200
-        and b"Please check your details, then press Continue again." in response.content
-    )
+    assert response.status_code == 200
+    assert b"Please check your details, then press Continue again." in response.content
     assert stored_details(anonymous) is None
     # The same stamp comes back, so a person who simply clicks again a moment later gets on.
     assert f'name="issued" value="{issued}"' in response.content.decode()
@@ -226,10 +229,8 @@ def test_a_filled_honeypot_stores_nothing(anonymous, spa, min_fill):
         {**DETAILS, "issued": stamp(10, nonce_of(anonymous)), "website": "http://spam.example"},
     )
 
-    assert (
-        response.status_code == 200
-        and b"Please check your details, then press Continue again." in response.content
-    )
+    assert response.status_code == 200
+    assert b"Please check your details, then press Continue again." in response.content
     assert stored_details(anonymous) is None
 
 
@@ -238,7 +239,8 @@ def test_honeypot_works_even_without_a_minimum_time(anonymous, spa):
 
     response = anonymous.post("/book/details/", {**DETAILS, "website": "x"})
 
-    assert response.status_code == 200 and stored_details(anonymous) is None
+    assert response.status_code == 200
+    assert stored_details(anonymous) is None
 
 
 @pytest.mark.parametrize(
@@ -251,10 +253,8 @@ def test_bad_stamps_store_nothing_and_get_a_fresh_one(anonymous, spa, min_fill, 
 
     response = anonymous.post("/book/details/", {**DETAILS, "issued": issued})
 
-    assert (
-        response.status_code == 200
-        and b"Please check your details, then press Continue again." in response.content
-    )
+    assert response.status_code == 200
+    assert b"Please check your details, then press Continue again." in response.content
     assert stored_details(anonymous) is None
     fresh = re.search(r'name="issued" value="([^"]+)"', response.content.decode()).group(1)
     assert fresh != issued
@@ -269,7 +269,8 @@ def test_a_whole_bot_run_books_nothing(anonymous, spa, questions, min_fill):
     response = anonymous.post("/book/review/", {"policy_consent": "on"})
 
     assert response["Location"] == "/book/details/"
-    assert Appointment.objects.count() == 0 and CallbackRequest.objects.count() == 0
+    assert Appointment.objects.count() == 0
+    assert CallbackRequest.objects.count() == 0
 
 
 # --- CSRF ---------------------------------------------------------------------------
@@ -398,8 +399,10 @@ def test_a_stamp_is_good_once_and_for_its_own_form(anonymous, spa, min_fill):
     other = Client()
     to_details(other, spa)
     response = other.post("/book/details/", {**DETAILS, "issued": used})
-    assert response.status_code == 200 and stored_details(other) is None
+    assert response.status_code == 200
+    assert stored_details(other) is None
     # Someone else's fresh stamp is no good here either.
     shared = stamp(10, nonce_of(anonymous))
     response = other.post("/book/details/", {**DETAILS, "issued": shared})
-    assert response.status_code == 200 and stored_details(other) is None
+    assert response.status_code == 200
+    assert stored_details(other) is None

@@ -114,8 +114,10 @@ def test_decline_sends_the_declined_email(front_desk, spa):
     run_action(client, "decline", appointment)
 
     appointment.refresh_from_db()
-    assert appointment.status == Status.DECLINED and appointment.status_changed_by == user
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["casey@example.com"]
+    assert appointment.status == Status.DECLINED
+    assert appointment.status_changed_by == user
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["casey@example.com"]
     assert appointment.events.get().to_status == "declined"
 
 
@@ -162,7 +164,8 @@ def test_completed_and_no_show_only_once_the_session_started(therapist, spa):
 
     past.refresh_from_db()
     future.refresh_from_db()
-    assert past.status == Status.COMPLETED and future.status == Status.CONFIRMED
+    assert past.status == Status.COMPLETED
+    assert future.status == Status.CONFIRMED
     assert any("skipped" in m for m in page_messages(response))
     run_action(client, "no_show", future)
     future.refresh_from_db()
@@ -181,7 +184,8 @@ def test_action_on_the_appointment_page(therapist, spa):
         url, {"CHANGE_FORM-action": "confirm", "_selected_action": appointment.pk}
     )
 
-    assert response.status_code == 302 and response["Location"] == url
+    assert response.status_code == 302
+    assert response["Location"] == url
     appointment.refresh_from_db()
     assert appointment.status == Status.CONFIRMED
 
@@ -252,9 +256,11 @@ def test_health_answers_shown_to_own_therapist_and_owner_and_logged(who, request
     response = client.get(f"{CHANGELIST}{appointment.pk}/change/")
 
     assert response.status_code == 200
-    assert MARKER in response.text and "Q?" in response.text
+    assert MARKER in response.text
+    assert "Q?" in response.text
     access = HealthAccess.objects.get()
-    assert access.answers == answers and access.user_id == response.wsgi_request.user.pk
+    assert access.answers == answers
+    assert access.user_id == response.wsgi_request.user.pk
     client.get(f"{CHANGELIST}{appointment.pk}/change/")
     assert HealthAccess.objects.count() == 2
 
@@ -268,7 +274,8 @@ def test_health_answers_hidden_from_front_desk(front_desk, spa):
 
     assert response.status_code == 200
     assert MARKER not in response.text
-    assert "Q?" not in response.text and "Health answers" not in response.text
+    assert "Q?" not in response.text
+    assert "Health answers" not in response.text
     assert not HealthAccess.objects.exists()
     # The outcome on the appointment itself stays visible.
     assert "Therapist review" in response.text
@@ -283,7 +290,8 @@ def test_the_diary_cannot_be_filtered_by_health_answers(lookup, front_desk, spa)
     assert front_desk[0].get(CHANGELIST, {lookup: "review"}).status_code == 400
     # And a search never looks inside them.
     response = front_desk[0].get(CHANGELIST, {"q": MARKER})
-    assert response.status_code == 200 and "Casey Client" not in response.text
+    assert response.status_code == 200
+    assert "Casey Client" not in response.text
 
 
 def test_health_answers_have_no_admin_of_their_own(owner):
@@ -334,7 +342,8 @@ def test_mark_handled_records_who(front_desk, spa):
     )
 
     callback.refresh_from_db()
-    assert callback.handled and callback.handled_by == user
+    assert callback.handled
+    assert callback.handled_by == user
 
 
 # --- Review queue and today's schedule -----------------------------------------------
@@ -348,10 +357,8 @@ def test_review_queue_lists_undecided_requests_flagged_first(therapist, spa):
     book(spa, local(day, 11), status=Status.CONFIRMED, name="Kim Confirmed")
 
     changelist = client.get(CHANGELIST)
-    assert (
-        b"Review queue" in changelist.content
-        and b'href="/admin/calendar/">Calendar<' in changelist.content
-    )
+    assert b"Review queue" in changelist.content
+    assert b'href="/admin/calendar/">Calendar<' in changelist.content
     queue_url = changelist.context["review_queue_url"]
     response = client.get(queue_url)
 
@@ -372,7 +379,8 @@ def test_todays_schedule_now_opens_the_calendar_on_that_day(front_desk, spa):
 
 def test_todays_schedule_needs_appointment_permission(anonymous, staff_outside_group):
     response = anonymous.get(TODAY)
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
     assert staff_outside_group.get(TODAY).status_code == 403
 
 
@@ -381,7 +389,8 @@ def test_todays_schedule_needs_appointment_permission(anonymous, staff_outside_g
 
 def test_anonymous_is_sent_to_login(anonymous):
     response = anonymous.get(CHANGELIST)
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
 
 
 def test_staff_outside_any_group_is_refused(staff_outside_group):
@@ -456,4 +465,5 @@ def test_question_admin_edits_the_caution_kinds_as_tick_boxes(owner, db):
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert Question.objects.get(code="new-question").avoid_caution_kinds == ["pregnancy", "bone"]
     bad = owner.post(url, {**data, "code": "other", "avoid_caution_kinds": ["no-such-kind"]})
-    assert bad.status_code == 200 and not Question.objects.filter(code="other").exists()
+    assert bad.status_code == 200
+    assert not Question.objects.filter(code="other").exists()

@@ -19,18 +19,21 @@ def test_step_indicator_and_service_list(anonymous, spa):
 def test_clear_booking_end_to_end(anonymous, spa, questions, django_capture_on_commit_callbacks):
     start = tomorrow_at(10)
     response = walk_to_review(anonymous, spa, start)
-    assert response.status_code == 302 and response["Location"] == "/book/review/"
+    assert response.status_code == 302
+    assert response["Location"] == "/book/review/"
     review = anonymous.get("/book/review/")
-    assert b"Step 6 of 6" in review.content and b"Casey Client" in review.content
+    assert b"Step 6 of 6" in review.content
+    assert b"Casey Client" in review.content
     with django_capture_on_commit_callbacks(execute=True):
         response = anonymous.post("/book/review/", {"policy_consent": "on"})
     appointment = Appointment.objects.get()
     assert response["Location"] == appointment.get_absolute_url()
-    # Clear answers and a free slot: confirmed at once.
-    assert appointment.status == "confirmed" and not appointment.flagged
+    assert appointment.status == "confirmed"
+    assert not appointment.flagged
     assert appointment.start == start
     assert appointment.client_email == "casey@example.com"
-    assert appointment.consent_version and appointment.consent_at
+    assert appointment.consent_version
+    assert appointment.consent_at
     assert appointment.health.outcome == "clear"
     assert [e.to_status for e in AppointmentEvent.objects.filter(appointment=appointment)] == [
         "confirmed"
@@ -48,7 +51,8 @@ def test_review_outcome_flags_and_names_points(anonymous, spa, questions):
     assert b"LI4 Joining Valley" in review.content
     anonymous.post("/book/review/", {"policy_consent": "on"})
     appointment = Appointment.objects.get()
-    assert appointment.flagged and appointment.screening == "review"
+    assert appointment.flagged
+    assert appointment.screening == "review"
     assert list(appointment.avoid_points.values_list("code", flat=True)) == ["LI4"]
 
 
@@ -65,7 +69,8 @@ def test_avoid_area_books_normally_and_records_the_area(anonymous, spa, question
     walk_to_review(anonymous, spa, tomorrow_at(13), rash="yes")
     anonymous.post("/book/review/", {"policy_consent": "on"})
     appointment = Appointment.objects.get()
-    assert appointment.status == "confirmed" and not appointment.flagged
+    assert appointment.status == "confirmed"
+    assert not appointment.flagged
     assert appointment.avoid_areas == "the affected skin"
 
 
@@ -107,14 +112,16 @@ def test_answers_stored_with_a_snapshot_of_the_wording(anonymous, spa, questions
     stored = HealthAnswers.objects.get().answers
     row = next(r for r in stored if r["code"] == "pregnant")
     assert row["question"] == "Are you or might you be pregnant?"
-    assert row["answer"] == "yes" and row["triggered"] is True
+    assert row["answer"] == "yes"
+    assert row["triggered"] is True
     assert row["version"] == 1
 
 
 def test_back_and_forth_keeps_everything(anonymous, spa, questions):
     walk_to_review(anonymous, spa, tomorrow_at(10), pregnant="yes")
     details = anonymous.get("/book/details/").content.decode()
-    assert 'value="Casey Client"' in details and "Firm pressure please." in details
+    assert 'value="Casey Client"' in details
+    assert "Firm pressure please." in details
     health = anonymous.get("/book/health/").content.decode()
     assert 'value="yes" id="id_q_pregnant_1" checked' in health or (
         'id="id_q_pregnant_1"' in health and "checked" in health
@@ -209,7 +216,7 @@ def test_another_therapists_slot_is_not_free_for_the_chosen_one(anonymous, spa):
 
 
 @pytest.mark.parametrize(
-    "field,value,message",
+    ("field", "value", "message"),
     [
         ("name", "", b"This field is required"),
         ("name", "\x01\x02", b"Tell us your name"),
@@ -321,7 +328,8 @@ def test_health_pages_are_not_cached(anonymous, spa, questions):
 def test_crafted_service_in_the_link_or_post_is_harmless(anonymous, spa, value):
     assert anonymous.get("/book/", {"service": value}).status_code == 200
     response = anonymous.post("/book/", {"service": value})
-    assert response.status_code == 200 and b"invalid-feedback" in response.content
+    assert response.status_code == 200
+    assert b"invalid-feedback" in response.content
 
 
 def test_questions_are_grouped_under_section_headings(anonymous, spa, questions):

@@ -100,7 +100,8 @@ def test_export_holds_everything_about_the_client_with_answers_for_the_owner(own
     assert [a["id"] for a in data["appointments"]] == [casey["first"].pk, casey["second"].pk]
     assert [c["id"] for c in data["callback_requests"]] == [casey["callback"].pk]
     first = data["appointments"][0]
-    assert first["client_phone"] == "(555) 010-2233" and first["avoid_points"] == ["LI4"]
+    assert first["client_phone"] == "(555) 010-2233"
+    assert first["avoid_points"] == ["LI4"]
     assert first["events"][0]["to_status"] == Status.REQUESTED
     assert first["health_answers"]["answers"][0]["detail"] == DETAIL
     assert first["health_answers"]["consent_version"] == "2026-11"
@@ -155,7 +156,8 @@ def test_export_refused_to_staff_without_appointment_access(staff_outside_group,
 
 def test_export_refused_to_anonymous(anonymous, casey):
     response = act(anonymous, "export_client_data", casey["first"])
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
 
 
 # --- Erase ------------------------------------------------------------------------------
@@ -166,8 +168,10 @@ def test_erase_asks_for_confirmation_first(owner_role, casey):
     response = act(client, "erase_client_data", casey["first"])
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Yes, erase" in page and "casey@example.com" in page
-    assert "2 appointments" in page and "1 call-back request" in page
+    assert "Yes, erase" in page
+    assert "casey@example.com" in page
+    assert "2 appointments" in page
+    assert "1 call-back request" in page
     assert "2 of these appointments are" in page  # both still to come
     assert 'name="post" value="yes"' in page
     assert "no-store" in response["Cache-Control"]
@@ -200,7 +204,8 @@ def test_erase_anonymises_and_deletes_answers_but_keeps_appointments(owner_role,
         assert not a.avoid_points.exists()
         assert not HealthAnswers.objects.filter(appointment=a).exists()
         notes = list(a.events.values_list("note", flat=True))
-        assert len(notes) == 2 and "erased" in notes[-1]
+        assert len(notes) == 2
+        assert "erased" in notes[-1]
         assert a.events.last().by == user
     callback = CallbackRequest.objects.get(pk=casey["callback"].pk)
     assert (callback.name, callback.phone, callback.notes) == ("Erased client", "", "")
@@ -211,8 +216,10 @@ def test_erase_anonymises_and_deletes_answers_but_keeps_appointments(owner_role,
     assert client.get(f"/bookings/{old_token}/").status_code == 404
     # Another client is untouched; nothing was deleted but the answers.
     other = Appointment.objects.get(pk=casey["other"].pk)
-    assert other.client_name == "Robin Reed" and other.health
-    assert Appointment.objects.count() == 3 and CallbackRequest.objects.count() == 1
+    assert other.client_name == "Robin Reed"
+    assert other.health
+    assert Appointment.objects.count() == 3
+    assert CallbackRequest.objects.count() == 1
 
 
 def test_erasing_twice_changes_nothing_more(owner_role, casey):
@@ -229,7 +236,8 @@ def test_erase_refused_to_anyone_but_the_owner(role, request, casey):
     client, _ = request.getfixturevalue(role)
     # Not offered on the list...
     page = client.get(CHANGELIST).content.decode()
-    assert "erase_client_data" not in page and "export_client_data" in page
+    assert "erase_client_data" not in page
+    assert "export_client_data" in page
     # ...and a forged POST changes nothing, confirmed or not.
     for extra in ({}, {"post": "yes"}):
         response = act(client, "erase_client_data", casey["first"], **extra)

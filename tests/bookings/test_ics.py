@@ -73,12 +73,16 @@ def event_props(text: str) -> dict[str, str]:
 
 def test_shape_crlf_and_one_event():
     text = ics.calendar_for(make())
-    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    assert text.startswith("BEGIN:VCALENDAR\r\n")
+    assert text.endswith("END:VCALENDAR\r\n")
     # Every line ends in CRLF: no bare LF or CR anywhere.
-    assert "\n" not in text.replace("\r\n", "") and "\r" not in text.replace("\r\n", "")
+    assert "\n" not in text.replace("\r\n", "")
+    assert "\r" not in text.replace("\r\n", "")
     lines = unfold(text)
-    assert lines.count("BEGIN:VEVENT") == 1 and lines.count("END:VEVENT") == 1
-    assert "VERSION:2.0" in lines and any(line.startswith("PRODID:") for line in lines)
+    assert lines.count("BEGIN:VEVENT") == 1
+    assert lines.count("END:VEVENT") == 1
+    assert "VERSION:2.0" in lines
+    assert any(line.startswith("PRODID:") for line in lines)
 
 
 def test_times_are_utc_z_form():
@@ -168,6 +172,14 @@ def test_text_is_escaped():
     assert summary == r"Back\, neck\; shoulders at Willow & Stone Spa"
 
 
+def test_control_characters_are_dropped_but_tabs_and_line_breaks_kept():
+    # An admin-typed name with a stray vertical tab or bell must not reach a calendar.
+    raw = "Back\x0b mass\x07age\x00\x1b\x7f\tnow\r\nthen"
+    assert ics.escape(raw) == "Back massage\tnow\\nthen"
+    summary = event_props(ics.calendar_for(make(service_name="Deep\x0btissue\x07")))["SUMMARY"]
+    assert summary == "Deeptissue at Willow & Stone Spa"
+
+
 def test_no_health_information():
     a = make(
         Status.AWAITING_CLEARANCE,
@@ -178,4 +190,5 @@ def test_no_health_information():
     )
     text = ics.calendar_for(a)
     assert CANARY not in text.replace("\r\n ", "")
-    assert "Casey" not in text and "casey@example.com" not in text
+    assert "Casey" not in text
+    assert "casey@example.com" not in text

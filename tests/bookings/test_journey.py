@@ -36,7 +36,7 @@ def follow_guide_link(client, page_url: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "page,referral",
+    ("page", "referral"),
     [
         ("/points/bl23/", ["point", "bl23"]),
         ("/points/?region=lower-back", ["region", "lower-back"]),
@@ -48,7 +48,8 @@ def test_guide_pages_link_into_booking_with_service_and_referral(anonymous, area
     response = anonymous.get(link)
     assert response["Location"] == "/book/therapist/"  # one click: the service is chosen
     state = booking_state(anonymous)
-    assert state["service"] == "back-massage" and state["referral"] == referral
+    assert state["service"] == "back-massage"
+    assert state["referral"] == referral
 
 
 def test_routine_page_links_into_booking(anonymous, area):
@@ -83,7 +84,8 @@ def test_service_page_lists_therapists_points_and_next_times(anonymous, area):
     response = anonymous.get("/services/back-massage/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Ana" in html and "Ben" in html
+    assert "Ana" in html
+    assert "Ben" in html
     assert "BL23 Kidney Shu" in html
     assert "/book/?service=back-massage&amp;from=service:back-massage&amp;start=" in html
     assert anonymous.get("/services/").status_code == 200
@@ -131,11 +133,13 @@ def test_aftercare_leaves_out_ruled_out_points_and_empty_routines(anonymous, are
     assert suggestions[0].left_out == ["LI4"]
 
     page = anonymous.get(appointment.get_absolute_url()).content.decode()
-    assert "Mixed routine" in page and "Only LI4" not in page
+    assert "Mixed routine" in page
+    assert "Only LI4" not in page
     assert "LI4 Joining Valley" in page  # listed as a point the therapist will leave out
     adjusted = anonymous.get(f"/bookings/{appointment.token}/aftercare/mixed-routine/")
     assert adjusted.status_code == 200
-    assert b"Kidney Shu" in adjusted.content and b"Joining Valley" not in adjusted.content
+    assert b"Kidney Shu" in adjusted.content
+    assert b"Joining Valley" not in adjusted.content
     assert anonymous.get(f"/bookings/{appointment.token}/aftercare/only-li4/").status_code == 404
     assert anonymous.get(f"/bookings/{appointment.token}/aftercare/half-gone/").status_code == 404
 
@@ -169,7 +173,9 @@ def test_emails_carry_aftercare_links_but_no_answers(
     assert f"/bookings/{appointment.token}/aftercare/mixed-routine/" in client_mail.body
     for text in (client_mail.body, client_mail.alternatives[0].content):
         text = text.replace(appointment.token, "")  # a random token may spell "LI4"
-        assert "LI4" not in text and "Joining Valley" not in text and "pregnan" not in text.lower()
+        assert "LI4" not in text
+        assert "Joining Valley" not in text
+        assert "pregnan" not in text.lower()
 
 
 def test_home_page_explains_sessions_and_questions_and_offers_booking(anonymous, area):

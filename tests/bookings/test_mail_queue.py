@@ -110,7 +110,8 @@ def test_refused_connection_is_retried_with_backoff_then_reported_once(spa, smtp
     caplog.set_level(logging.INFO)
     a = services_booking(spa)
     email = OutgoingEmail.objects.get(appointment=a, kind="confirmed")
-    assert email.state == OutgoingEmail.State.PENDING and email.attempts == 1
+    assert email.state == OutgoingEmail.State.PENDING
+    assert email.attempts == 1
     assert email.last_error == "The mail server refused the connection"
     waited = [round((email.next_attempt_at - timezone.now()).total_seconds())]
     # Walk the clock through every retry: each falls due, is tried, and fails.
@@ -120,19 +121,22 @@ def test_refused_connection_is_retried_with_backoff_then_reported_once(spa, smtp
         if email.state == OutgoingEmail.State.PENDING:
             waited.append(round((email.next_attempt_at - timezone.now()).total_seconds()))
     assert [w // 10 * 10 for w in waited] == [d // 10 * 10 for d in DELAYS]
-    assert email.state == OutgoingEmail.State.FAILED and email.attempts == len(DELAYS) + 1
+    assert email.state == OutgoingEmail.State.FAILED
+    assert email.attempts == len(DELAYS) + 1
     # The summary to staff was queued when the message was given up on; the mail
     # server is back for its first retry, and it goes once.
     smtp.set_mode("accept")
     notifications.sweep(now=timezone.now() + timedelta(minutes=2))
     notifications.sweep(now=timezone.now() + timedelta(minutes=3))
     summaries = [m for m in smtp.messages if "could not be delivered" in m["Subject"]]
-    assert len(summaries) == 1 and summaries[0]["To"] == django_settings.SPA_STAFF_EMAIL
+    assert len(summaries) == 1
+    assert summaries[0]["To"] == django_settings.SPA_STAFF_EMAIL
     assert (
         "The mail server refused the connection" in summaries[0].get_payload(decode=True).decode()
     )
     # Never an address or a name in the log: ids, kinds and reasons only.
-    assert a.client_email.lower() not in caplog.text.lower() and "Casey" not in caplog.text
+    assert a.client_email.lower() not in caplog.text.lower()
+    assert "Casey" not in caplog.text
     assert not any(r.exc_info for r in caplog.records)
 
 
@@ -177,7 +181,8 @@ def test_staff_send_again_delivers_once(spa, smtp, settings):
     assert failed.count() == 2  # the client's and the staff alert
     owner, _ = staff_in("Owner", "olga")
     page = owner.get("/admin/bookings/outgoingemail/?state__exact=failed")
-    assert page.status_code == 200 and "Not delivered" in page.content.decode()
+    assert page.status_code == 200
+    assert "Not delivered" in page.content.decode()
     smtp.set_mode("accept")
     response = owner.post(
         "/admin/bookings/outgoingemail/",
@@ -198,7 +203,8 @@ def test_front_desk_sees_undelivered_on_the_appointment(spa, smtp, settings, fro
     a = services_booking(spa)
     desk, _ = front_desk
     page = desk.get(f"/admin/bookings/appointment/{a.pk}/change/").content.decode()
-    assert "Email not delivered" in page and "The mail server refused the connection" in page
+    assert "Email not delivered" in page
+    assert "The mail server refused the connection" in page
 
 
 # --- The booking request never waits on the mail server ----------------------------------
@@ -216,9 +222,8 @@ def test_booking_post_returns_fast_while_mail_hangs(spa, questions, smtp, settin
     note(f"booking POST with a hanging mail server: {took:.2f} s")
     assert took < 2
     page = response.content.decode()
-    assert (
-        "Your booking is confirmed" in page and "We are sending a copy to casey@example.com" in page
-    )
+    assert "Your booking is confirmed" in page
+    assert "We are sending a copy to casey@example.com" in page
     assert "/bookings/" in page
     assert smtp.connections == 0  # nothing in the request touched the mail server
 
@@ -284,7 +289,8 @@ def test_a_day_with_mail_down_then_back_delivers_everything_once(
         f"skipped as overtaken {skipped}, duplicated {duplicated}, lost {lost}; "
         f"booking POST {post_time:.2f} s on average"
     )
-    assert duplicated == 0 and lost == 0
+    assert duplicated == 0
+    assert lost == 0
     assert sent == len(ids) == queued - skipped
     # Only a message overtaken by a later change is skipped: the cancelled booking's
     # confirmation email, replaced by its "cancelled" one.
@@ -357,7 +363,8 @@ def test_worker_killed_mid_send_the_message_still_goes_once(spa, smtp, settings)
     assert claimed.state == OutgoingEmail.State.SENT
     ids = message_ids(smtp)
     times = ids.count(f"<outbox-{claimed.pk}.{claimed.created:%s}@willowstone.example>")
-    assert times == 1 and len(ids) == len(set(ids))
+    assert times == 1
+    assert len(ids) == len(set(ids))
     note(
         f"killed worker: message #{claimed.pk} claimed, worker SIGKILLed mid-send, released "
         f"after the {settings.SPA_MAIL_CLAIM_TIMEOUT} s claim timeout, delivered {times} time(s)"
@@ -375,7 +382,8 @@ def test_reminder_goes_once_even_when_the_first_send_fails(spa, smtp, settings):
     call_command("send_reminders", "--hours", "72", verbosity=0)
     call_command("send_reminders", "--hours", "72", verbosity=0)
     [reminder] = OutgoingEmail.objects.filter(appointment=a, kind="reminder")
-    assert reminder.state == OutgoingEmail.State.PENDING and reminder.last_error
+    assert reminder.state == OutgoingEmail.State.PENDING
+    assert reminder.last_error
     smtp.set_mode("accept")
     notifications.sweep(now=timezone.now() + timedelta(minutes=2))
     notifications.sweep(now=timezone.now() + timedelta(minutes=3))

@@ -137,13 +137,15 @@ def test_every_kind_renders_service_time_and_link(appointment, kind):
     [message] = mail.outbox
     assert message.to == ["casey@example.com"]
     assert "\n" not in message.subject
-    assert "Hot stone massage" in message.subject and WHEN_SHORT in message.subject
+    assert "Hot stone massage" in message.subject
+    assert WHEN_SHORT in message.subject
     for body in (message.body, html_of(message)):
         assert "Hot stone massage" in body
         assert WHEN in body
         assert manage_url(appointment) in body
         assert "Maya Lind" in body
-    assert "&amp;" not in message.body and "&amp;" not in message.subject  # text is not escaped
+    assert "&amp;" not in message.body
+    assert "&amp;" not in message.subject
     assert "Willow &amp; Stone" in html_of(message) or "&" not in html_of(message)
 
 
@@ -177,7 +179,8 @@ def test_awaiting_clearance_says_held_and_what_to_bring(service, therapist):
     assert notifications.NOTE_TO_BRING in message.body
     assert notifications.NOTE_TO_BRING in html_of(message)
     assert manage_url(a) in message.body
-    assert GUIDANCE not in message.body and GUIDANCE not in html_of(message)
+    assert GUIDANCE not in message.body
+    assert GUIDANCE not in html_of(message)
 
 
 @pytest.mark.parametrize("kind", ["requested", "awaiting-clearance", "confirmed", "reminder"])
@@ -194,7 +197,8 @@ def test_guidance_only_while_awaiting_clearance(service, therapist, kind):
         client_guidance=GUIDANCE,
     )
     notifications.notify(cleared, kind)
-    assert GUIDANCE not in mail.outbox[-1].body and GUIDANCE not in html_of(mail.outbox[-1])
+    assert GUIDANCE not in mail.outbox[-1].body
+    assert GUIDANCE not in html_of(mail.outbox[-1])
     assert notifications.NOTE_TO_BRING not in mail.outbox[-1].body
 
 
@@ -204,7 +208,8 @@ def test_declined_gives_no_reason_and_says_to_call(appointment):
     message = mail.outbox[0]
     assert "could not take this booking" in message.body
     assert "(555) 010-4477" in message.body
-    assert "course" not in message.body and "course" not in html_of(message)
+    assert "course" not in message.body
+    assert "course" not in html_of(message)
 
 
 @pytest.mark.parametrize(
@@ -217,7 +222,8 @@ def test_cancelled_says_who_cancelled(appointment, staff_user, by, wording):
     )
     notifications.notify(appointment, "cancelled")
     message = mail.outbox[0]
-    assert wording in message.body and wording in html_of(message)
+    assert wording in message.body
+    assert wording in html_of(message)
 
 
 def test_rescheduled_shows_the_new_time(appointment):
@@ -289,7 +295,8 @@ def test_uid_stable_and_sequence_rises_through_the_life_of_a_booking(appointment
     [uid] = uids
     assert appointment.token not in uid
     sequences = [int(p["SEQUENCE"]) for p in found]
-    assert sequences == sorted(sequences) and len(set(sequences)) == 3
+    assert sequences == sorted(sequences)
+    assert len(set(sequences)) == 3
     assert [p["METHOD"] for p in found] == ["PUBLISH", "PUBLISH", "CANCEL"]
     assert [p["DTSTART"] for p in found] == [
         "20261208T160000Z",
@@ -306,9 +313,12 @@ def test_staff_alert_for_a_clear_request(appointment):
     [message] = mail.outbox
     assert message.to == ["desk@spa.example"]
     assert "New booking request" in message.subject
-    assert "FLAGGED" not in message.subject and "awaiting clearance" not in message.subject
-    assert "Hot stone massage" in message.body and WHEN in message.body
-    assert "Casey Client" in message.body and "(555) 010-2233" in message.body
+    assert "FLAGGED" not in message.subject
+    assert "awaiting clearance" not in message.subject
+    assert "Hot stone massage" in message.body
+    assert WHEN in message.body
+    assert "Casey Client" in message.body
+    assert "(555) 010-2233" in message.body
     assert SITE + reverse("admin:index") in message.body
     assert "permission needed" in message.body
 
@@ -373,7 +383,8 @@ def test_one_log_line_per_email_with_ids_only(appointment, caplog):
         f"Sent staff alert for appointment {appointment.pk}",
     ]
     assert all(r.levelno == logging.INFO for r in caplog.records if r.name.startswith("bookings"))
-    assert "Casey" not in caplog.text and "casey@example.com" not in caplog.text
+    assert "Casey" not in caplog.text
+    assert "casey@example.com" not in caplog.text
 
 
 # --- The health canary ------------------------------------------------------------
@@ -480,7 +491,8 @@ def soon(service, therapist):
 def test_reminder_sent_once(soon):
     assert "Queued 1 reminder" in reminders()
     [message] = mail.outbox
-    assert message.subject.startswith("Reminder:") and message.to == ["casey@example.com"]
+    assert message.subject.startswith("Reminder:")
+    assert message.to == ["casey@example.com"]
     soon.refresh_from_db()
     assert soon.reminder_sent_at is not None
     assert "Queued 0 reminder" in reminders()
@@ -559,10 +571,12 @@ def test_moving_and_cancelling_online_send_updated_calendars(
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_by_client(a)
     moved, cancelled = mail.outbox
-    assert moved.subject.startswith("New time:") and "2:00 PM" in moved.subject
+    assert moved.subject.startswith("New time:")
+    assert "2:00 PM" in moved.subject
     assert "As you asked" in cancelled.body
     first, second = (calendar_props(calendar_of(m)[1]) for m in (moved, cancelled))
-    assert first["UID"] == second["UID"] and a.token not in first["UID"]
+    assert first["UID"] == second["UID"]
+    assert a.token not in first["UID"]
     assert (first["METHOD"], second["METHOD"]) == ("PUBLISH", "CANCEL")
     assert int(second["SEQUENCE"]) > int(first["SEQUENCE"]) > 0
 

@@ -89,7 +89,8 @@ def test_a_new_booking_gets_a_new_intent(flow):
 def test_an_unknown_intent_is_no_shortcut(flow):
     stranger = Client()
     response = stranger.post("/book/review/", {"policy_consent": "on", "intent": "made-up"})
-    assert response.status_code == 302 and response["Location"] == "/book/"
+    assert response.status_code == 302
+    assert response["Location"] == "/book/"
     assert Appointment.objects.count() == 0
 
 
@@ -124,4 +125,5 @@ def test_cancel_and_move_repeat_harmlessly(flow):
     assert results == [url, url]
     assert OutgoingEmail.objects.filter(kind="cancelled").count() == 1
     a.refresh_from_db()
-    assert a.status == "cancelled" and a.sequence == 2
+    assert a.status == "cancelled"
+    assert a.sequence == 2

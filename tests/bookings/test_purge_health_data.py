@@ -95,7 +95,9 @@ def test_only_rows_past_the_retention_are_purged(seeded):
         assert not a.avoid_points.exists()
         assert a.events.count() == 1  # and so does its history
     recent = Appointment.objects.get(pk=seeded["recent"].pk)
-    assert recent.avoid_areas and recent.client_guidance and recent.avoid_points.exists()
+    assert recent.avoid_areas
+    assert recent.client_guidance
+    assert recent.avoid_points.exists()
     assert CallbackRequest.objects.count() == 2
 
 

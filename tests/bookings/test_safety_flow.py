@@ -58,7 +58,8 @@ def test_a_pregnancy_option_after_no_is_a_clear_message_not_a_silent_clear(clien
     assert "Please check both answers" in form.errors["q_pregnancy"][0]
     assert "Please check both answers" in form.errors["q_pregnancy-care"][0]
     html = response.content.decode()
-    assert f'value="{option}" ' in html and "checked" in html  # what was entered is kept
+    assert f'value="{option}" ' in html
+    assert "checked" in html
     assert "screen" not in booking_state(client)  # nothing kept half-way
 
 
@@ -93,7 +94,8 @@ def test_review_step_offers_sessions_that_still_fit_a_pregnant_client(client, de
     # Choosing one keeps the details and the answers: only the time is asked again.
     client.get(f"/book/?service={alternatives[0]}")
     state = booking_state(client)
-    assert state["service"] == alternatives[0] and state["details"]["name"] == "Robin Client"
+    assert state["service"] == alternatives[0]
+    assert state["details"]["name"] == "Robin Client"
     assert state["screen"]["outcome"] == "review"
 
 

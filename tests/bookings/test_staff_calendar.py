@@ -79,12 +79,15 @@ def test_day_view_has_a_column_per_therapist_and_blocks_coloured_by_status(front
     response = front_desk[0].get(DAY, {"date": in_days(1).isoformat()})
     assert response.status_code == 200
     text = response.text
-    assert "Ana" in text and "Ben" in text
-    assert f'href="{panel(a.pk)}"' in text and "cal-block st-confirmed" in text
+    assert "Ana" in text
+    assert "Ben" in text
+    assert f'href="{panel(a.pk)}"' in text
+    assert "cal-block st-confirmed" in text
     # Cancelled blocks hold no time: hidden unless asked for.
     assert "Gone Client" not in text
     shown = front_desk[0].get(DAY, {"date": in_days(1).isoformat(), "cancelled": "1"}).text
-    assert "Gone Client" in shown and "st-cancelled" in shown
+    assert "Gone Client" in shown
+    assert "st-cancelled" in shown
     # Empty cells lead to booking there, with the therapist and time filled in.
     assert re.search(r'href="/admin/calendar/book/\?therapist=ana&amp;start=[^"]+"', text)
 
@@ -96,7 +99,8 @@ def test_closed_hours_and_time_off_are_greyed(front_desk, spa):
     )
     text = front_desk[0].get(DAY, {"date": day.isoformat()}).text
     assert "cal-closed" in text  # the grid starts before 9:00 or ends after 17:00 somewhere
-    assert 'class="cal-off"' in text and "Training" in text
+    assert 'class="cal-off"' in text
+    assert "Training" in text
     # No "book here" link inside the time off.
     start = local(day, 13, 30).isoformat()
     assert f"start={start}".replace("+", "%2B") not in text
@@ -107,7 +111,8 @@ def test_a_therapist_starts_on_my_day(own_therapist, spa):
     book(spa, local(in_days(1), 11), name="Anas Client")
     response = own_therapist[0].get(DAY, {"date": in_days(1).isoformat()})
     assert response.context["title"].startswith("My day")
-    assert "Anas Client" in response.text and "Bens Client" not in response.text
+    assert "Anas Client" in response.text
+    assert "Bens Client" not in response.text
     everyone = own_therapist[0].get(DAY, {"date": in_days(1).isoformat(), "who": "all"})
     assert "Bens Client" in everyone.text
 
@@ -119,7 +124,8 @@ def test_week_view_shows_one_therapist_seven_days(front_desk, spa):
     response = front_desk[0].get("/admin/calendar/week/ana/", {"date": monday.isoformat()})
     assert response.status_code == 200
     assert len(response.context["grid"].columns) == 7
-    assert "Wednesday Client" in response.text and "Bens Client" not in response.text
+    assert "Wednesday Client" in response.text
+    assert "Bens Client" not in response.text
     assert front_desk[0].get("/admin/calendar/week/nobody/").status_code == 404
 
 
@@ -132,7 +138,8 @@ def test_a_bad_date_falls_back_to_today_with_a_message(front_desk, spa):
 
 def test_the_calendar_needs_a_staff_role(anonymous, content_editor, spa):
     response = anonymous.get(DAY)
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
     assert content_editor.get(DAY).status_code == 403
     assert content_editor.get(panel(book(spa, local(in_days(1), 10)).pk)).status_code == 403
 
@@ -218,8 +225,10 @@ def test_own_therapist_sees_yes_answers_first_and_what_to_avoid_and_it_is_logged
     response = own_therapist[0].get(panel(appointment.pk))
     text = response.text
     assert response.status_code == 200
-    assert "Screening summary" in text and MARKER in text
-    assert "SP6" in text and "the abdomen" in text
+    assert "Screening summary" in text
+    assert MARKER in text
+    assert "SP6" in text
+    assert "the abdomen" in text
     assert text.index("Avoid") < text.index("Answered “yes”")
     access = HealthAccess.objects.get()
     assert access.user == own_therapist[1]
@@ -239,13 +248,14 @@ def test_others_never_see_answers_or_what_follows_from_them(who, request, spa):
         day_page,
     ]
     for page in pages:
-        assert MARKER not in page and "Q?" not in page
-        assert "SP6" not in page and "the abdomen" not in page
+        assert MARKER not in page
+        assert "Q?" not in page
+        assert "SP6" not in page
+        assert "the abdomen" not in page
     # Operational state stays: the desk knows a review is pending.
     assert "Needs review" in pages[0]
-    assert (
-        "Points to avoid</span>" not in day_page and 'title="Has points to avoid"' not in day_page
-    )
+    assert "Points to avoid</span>" not in day_page
+    assert 'title="Has points to avoid"' not in day_page
     assert not HealthAccess.objects.exists()
 
 
@@ -264,13 +274,15 @@ def test_derived_fields_cannot_be_searched_or_filtered(who, lookup, request, spa
     pregnant_client(spa)
     assert client.get("/admin/bookings/appointment/", {lookup: "abdomen"}).status_code == 400
     response = client.get("/admin/bookings/appointment/", {"q": "abdomen"})
-    assert response.status_code == 200 and "Casey Client" not in response.text
+    assert response.status_code == 200
+    assert "Casey Client" not in response.text
 
 
 def test_the_owner_may_filter_by_derived_fields(owner, spa):
     pregnant_client(spa)
     response = owner.get("/admin/bookings/appointment/", {"avoid_areas__icontains": "abdomen"})
-    assert response.status_code == 200 and "Casey Client" in response.text
+    assert response.status_code == 200
+    assert "Casey Client" in response.text
 
 
 def test_derived_fields_cannot_be_edited_without_the_answers(front_desk, spa):
@@ -278,8 +290,10 @@ def test_derived_fields_cannot_be_edited_without_the_answers(front_desk, spa):
     appointment = pregnant_client(spa)
     url = f"/admin/bookings/appointment/{appointment.pk}/change/"
     page = client.get(url).text
-    assert 'name="flagged"' not in page and 'name="avoid_areas"' not in page
-    assert 'name="avoid_points"' not in page and 'name="client_guidance"' not in page
+    assert 'name="flagged"' not in page
+    assert 'name="avoid_areas"' not in page
+    assert 'name="avoid_points"' not in page
+    assert 'name="client_guidance"' not in page
     form = {
         "client_name": "Casey Client",
         "client_email": "casey@example.com",
@@ -293,7 +307,8 @@ def test_derived_fields_cannot_be_edited_without_the_answers(front_desk, spa):
     }
     client.post(url, form)
     appointment.refresh_from_db()
-    assert appointment.flagged and appointment.avoid_areas == "the abdomen"
+    assert appointment.flagged
+    assert appointment.avoid_areas == "the abdomen"
     assert appointment.avoid_points.count() == 1
 
 
@@ -310,7 +325,8 @@ def test_the_owner_reads_the_access_log_and_nobody_else_does(owner, own_therapis
     appointment = pregnant_client(spa)
     own_therapist[0].get(panel(appointment.pk))
     response = owner.get("/admin/bookings/healthaccess/")
-    assert response.status_code == 200 and "ana" in response.text
+    assert response.status_code == 200
+    assert "ana" in response.text
     assert f"Appointment {appointment.pk}" in response.text
     assert front_desk[0].get("/admin/bookings/healthaccess/").status_code == 403
     assert own_therapist[0].get("/admin/bookings/healthaccess/").status_code == 403
@@ -321,7 +337,8 @@ def test_the_consent_says_what_the_system_does(anonymous):
     from bookings.forms import HealthForm
 
     label = HealthForm(questions=[]).fields["health_consent"].label
-    assert "the therapist I am booked with" in label and "the owner" in label
+    assert "the therapist I am booked with" in label
+    assert "the owner" in label
     assert "the therapist you are booked with" in anonymous.get("/").text
 
 
@@ -334,7 +351,8 @@ def test_arrived_then_completed_one_click_each_stamped(front_desk, spa):
     response = client.post(f"{panel(appointment.pk)}status/", {"to": "arrived"})
     assert response.status_code == 302
     appointment.refresh_from_db()
-    assert appointment.status == Status.ARRIVED and appointment.status_changed_by == user
+    assert appointment.status == Status.ARRIVED
+    assert appointment.status_changed_by == user
     client.post(f"{panel(appointment.pk)}status/", {"to": "completed"})
     appointment.refresh_from_db()
     assert appointment.status == Status.COMPLETED
@@ -357,12 +375,15 @@ def test_cancel_needs_a_reason_and_emails_the_client(front_desk, spa):
     response = client.post(f"{panel(appointment.pk)}status/", {"to": "cancel"}, follow=True)
     assert any("Say why" in str(m) for m in response.context["messages"])
     appointment.refresh_from_db()
-    assert appointment.status == Status.CONFIRMED and not mail.outbox
+    assert appointment.status == Status.CONFIRMED
+    assert not mail.outbox
 
     client.post(f"{panel(appointment.pk)}status/", {"to": "cancel", "reason": "Therapist ill"})
     appointment.refresh_from_db()
-    assert appointment.status == Status.CANCELLED and appointment.cancelled_by == "spa"
-    assert appointment.status_reason == "Therapist ill" and appointment.status_changed_by == user
+    assert appointment.status == Status.CANCELLED
+    assert appointment.cancelled_by == "spa"
+    assert appointment.status_reason == "Therapist ill"
+    assert appointment.status_changed_by == user
     assert [m.to for m in mail.outbox] == [["casey@example.com"]]
 
 
@@ -423,15 +444,21 @@ def test_front_desk_books_a_phone_client_with_answers_taken_by_phone(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(BOOK + slot_query(spa, in_days(1)), data)
     appointment = Appointment.objects.get()
-    assert response.status_code == 302 and response["Location"] == panel(appointment.pk)
-    assert appointment.therapist == spa["ana"] and appointment.start == start
+    assert response.status_code == 302
+    assert response["Location"] == panel(appointment.pk)
+    assert appointment.therapist == spa["ana"]
+    assert appointment.start == start
     assert appointment.client_email == "caller@example.com"
-    assert appointment.flagged and appointment.status == Status.REQUESTED
+    assert appointment.flagged
+    assert appointment.status == Status.REQUESTED
     assert list(appointment.avoid_points.values_list("code", flat=True)) == ["LI4"]
     health = HealthAnswers.objects.get(appointment=appointment)
-    assert health.taken_by == user and health.consented_at is not None
+    assert health.taken_by == user
+    assert health.consented_at is not None
     event = appointment.events.get()
-    assert event.by == user and not event.by_client and "by phone" in event.note
+    assert event.by == user
+    assert not event.by_client
+    assert "by phone" in event.note
     assert "caller@example.com" in [m.to[0] for m in mail.outbox]
 
 
@@ -443,8 +470,10 @@ def test_a_booking_form_with_errors_keeps_every_value(front_desk, spa, questions
     response = client.post(BOOK + slot_query(spa, in_days(1)), data)
     assert response.status_code == 200
     assert not Appointment.objects.exists()
-    assert 'value="Phone Caller"' in response.text and 'value="not-an-email"' in response.text
-    assert "Please answer yes or no." in response.text and "Enter a valid email" in response.text
+    assert 'value="Phone Caller"' in response.text
+    assert 'value="not-an-email"' in response.text
+    assert "Please answer yes or no." in response.text
+    assert "Enter a valid email" in response.text
 
 
 def test_a_taken_time_is_refused_and_not_offered(front_desk, spa, questions):
@@ -454,7 +483,8 @@ def test_a_taken_time_is_refused_and_not_offered(front_desk, spa, questions):
     page = client.get(BOOK + slot_query(spa, in_days(1)))
     assert utc_iso(start) not in page.text
     response = client.post(BOOK + slot_query(spa, in_days(1)), phone_booking(start))
-    assert response.status_code == 200 and Appointment.objects.count() == 1
+    assert response.status_code == 200
+    assert Appointment.objects.count() == 1
     assert "no longer free" in response.text
 
 
@@ -463,12 +493,14 @@ def test_a_declined_screening_needs_the_decision_after_the_call(front_desk, spa,
     start = local(in_days(1), 10)
     data = phone_booking(start, fever="yes")
     response = client.post(BOOK + slot_query(spa, in_days(1)), data)
-    assert response.status_code == 200 and not Appointment.objects.exists()
+    assert response.status_code == 200
+    assert not Appointment.objects.exists()
     assert "write down the decision" in response.text
     data["decision"] = "Fever gone two days; cleared by Ana after the call"
     client.post(BOOK + slot_query(spa, in_days(1)), data)
     appointment = Appointment.objects.get()
-    assert appointment.flagged and appointment.screening == "review"
+    assert appointment.flagged
+    assert appointment.screening == "review"
     assert "cleared by Ana" in appointment.events.get().note
 
 
@@ -485,7 +517,8 @@ def test_staff_may_book_inside_the_online_notice(front_desk, spa, questions):
 def test_find_a_returning_client(front_desk, spa):
     earlier = book(spa, local(in_days(-10), 10), status=Status.COMPLETED, name="Robin Returning")
     response = front_desk[0].get(BOOK, {"q": "returning"})
-    assert "Robin Returning" in response.text and f"client={earlier.pk}" in response.text
+    assert "Robin Returning" in response.text
+    assert f"client={earlier.pk}" in response.text
     filled = front_desk[0].get(BOOK, {"client": earlier.pk})
     assert 'value="robin@example.com"' in filled.text
 
@@ -505,10 +538,12 @@ def test_move_to_another_therapist_raises_the_sequence_and_emails(
         response = client.post(url, {"start": utc_iso(new_start)})
     assert response.status_code == 302
     appointment.refresh_from_db()
-    assert appointment.therapist == spa["ben"] and appointment.start == new_start
+    assert appointment.therapist == spa["ben"]
+    assert appointment.start == new_start
     assert appointment.sequence == 2
     event = appointment.events.get()
-    assert event.by == user and "with Ana" in event.note
+    assert event.by == user
+    assert "with Ana" in event.note
     assert "SEQUENCE:2" in ics_of(mail.outbox[0])
 
 
@@ -533,7 +568,8 @@ def test_move_onto_a_taken_time_is_refused(front_desk, spa):
     book(spa, local(in_days(1), 14), who="ben", status=Status.CONFIRMED, name="Other Client")
     url = f"{panel(appointment.pk)}move/" + slot_query(spa, in_days(1), who="ben")
     response = front_desk[0].post(url, {"start": utc_iso(local(in_days(1), 14))})
-    assert response.status_code == 200 and "no longer free" in response.text
+    assert response.status_code == 200
+    assert "no longer free" in response.text
     appointment.refresh_from_db()
     assert appointment.therapist == spa["ana"]
 
@@ -597,10 +633,12 @@ def test_a_call_is_noted_and_closing_needs_a_reason(front_desk, spa):
     client.post(url, {"outcome": "no-answer", "note": ""})
     assert CallNote.objects.get().by == user
     response = client.post(url, {"outcome": "closed", "note": ""})
-    assert response.status_code == 200 and "Say why" in response.text
+    assert response.status_code == 200
+    assert "Say why" in response.text
     client.post(url, {"outcome": "closed", "note": "Booked elsewhere"})
     callback.refresh_from_db()
-    assert callback.handled and callback.handled_by == user
+    assert callback.handled
+    assert callback.handled_by == user
 
 
 def test_a_call_back_becomes_a_booking_with_its_answers(
@@ -609,7 +647,8 @@ def test_a_call_back_becomes_a_booking_with_its_answers(
     client, user = front_desk
     callback = declined_callback(spa)
     page = client.get(f"{BOOK}?callback={callback.pk}")
-    assert 'value="Gil Caller"' in page.text and "Fever?" not in page.text
+    assert 'value="Gil Caller"' in page.text
+    assert "Fever?" not in page.text
     start = local(in_days(1), 10)
     data = {
         "start": utc_iso(start),
@@ -629,7 +668,8 @@ def test_a_call_back_becomes_a_booking_with_its_answers(
     assert appointment.health.answers[0]["code"] == "fever"
     assert appointment.flagged
     callback.refresh_from_db()
-    assert callback.handled and callback.appointment == appointment
+    assert callback.handled
+    assert callback.appointment == appointment
     assert CallNote.objects.get().outcome == "booked"
 
 
@@ -640,7 +680,8 @@ def test_block_time_from_the_calendar(front_desk, spa):
         "/admin/calendar/block/",
         {"therapist": spa["ana"].pk, "start": f"{day}T13:00", "end": f"{day}T12:00", "reason": "x"},
     )
-    assert bad.status_code == 200 and "must end after it starts" in bad.text
+    assert bad.status_code == 200
+    assert "must end after it starts" in bad.text
     response = client.post(
         "/admin/calendar/block/",
         {
@@ -652,7 +693,8 @@ def test_block_time_from_the_calendar(front_desk, spa):
     )
     assert response.status_code == 302
     off = TimeOff.objects.get()
-    assert off.start == local(day, 13) and off.therapist == spa["ana"]
+    assert off.start == local(day, 13)
+    assert off.therapist == spa["ana"]
     assert "Dentist" in client.get(response["Location"]).text
 
 
@@ -675,7 +717,8 @@ def test_booking_by_link_holds_the_time_and_emails_the_questions(
     appointment = book_by_link(
         front_desk[0], spa, local(in_days(3), 10), django_capture_on_commit_callbacks
     )
-    assert appointment.status == Status.AWAITING_ANSWERS and appointment.holds_slot
+    assert appointment.status == Status.AWAITING_ANSWERS
+    assert appointment.holds_slot
     assert not HealthAnswers.objects.exists()
     assert "sent to the client" in appointment.events.get().note
     body = next(m.body for m in mail.outbox if m.to == ["caller@example.com"])
@@ -690,20 +733,24 @@ def test_the_client_answers_through_the_link_and_the_outcomes_apply(
     )
     url = f"/bookings/{appointment.token}/health/"
     page = anonymous.get(url)
-    assert page.status_code == 200 and "Are you or might you be pregnant?" in page.text
+    assert page.status_code == 200
+    assert "Are you or might you be pregnant?" in page.text
     # Bad input: the form comes back with every answer kept, nothing stored.
     partial = {k: v for k, v in answers(pregnant="yes").items() if k != "q_fever"}
     again = anonymous.post(url, partial)
-    assert again.status_code == 200 and "Please answer yes or no." in again.text
+    assert again.status_code == 200
+    assert "Please answer yes or no." in again.text
     assert not HealthAnswers.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = anonymous.post(url, answers(pregnant="yes"))
     assert response.status_code == 302
     appointment.refresh_from_db()
-    assert appointment.status == Status.REQUESTED and appointment.flagged
+    assert appointment.status == Status.REQUESTED
+    assert appointment.flagged
     assert list(appointment.avoid_points.values_list("code", flat=True)) == ["LI4"]
     health = appointment.health
-    assert health.taken_by is None and health.consent_version
+    assert health.taken_by is None
+    assert health.consent_version
     assert appointment.events.last().by_client
     # Once answered, the link leads back to the booking.
     assert anonymous.get(url)["Location"] == appointment.get_absolute_url()
@@ -719,9 +766,11 @@ def test_a_decline_answer_frees_the_time_and_asks_for_a_call(
         response = anonymous.post(f"/bookings/{appointment.token}/health/", answers(fever="yes"))
     assert response["Location"] == "/book/call-back/"
     appointment.refresh_from_db()
-    assert appointment.status == Status.DECLINED and not appointment.holds_slot
+    assert appointment.status == Status.DECLINED
+    assert not appointment.holds_slot
     callback = CallbackRequest.objects.get()
-    assert callback.health.outcome == "decline" and callback.therapist == spa["ana"]
+    assert callback.health.outcome == "decline"
+    assert callback.therapist == spa["ana"]
 
 
 def test_a_reminder_with_the_link_48_hours_before(spa, django_capture_on_commit_callbacks):
@@ -753,7 +802,8 @@ def test_the_staff_home_shows_the_day_the_queues_and_the_weeks_hours(owner, spa)
     assert re.search(r'<span class="big">1</span> to call', text)
     # Ana works 8 hours a day, 7 days a week; one hour of it is booked this week.
     week = {row.therapist.slug: row for row in response.context["week"]}
-    assert week["ana"].available == 56.0 and week["ana"].booked >= 1.0
+    assert week["ana"].available == 56.0
+    assert week["ana"].booked >= 1.0
 
 
 def test_the_staff_home_has_no_dashboard_for_the_content_editor(content_editor):

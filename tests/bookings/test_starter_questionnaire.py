@@ -126,7 +126,8 @@ def test_pregnancy_is_screened_in_two_steps():
     assert pregnant["follow_up"] == "How many weeks?"
     assert set(pregnant["avoid_points"]) == PREGNANCY_POINTS
     assert pregnant["avoid_area"] == "the abdomen and the lower back's sacral area"
-    assert care["on_yes"] == "clearance" and care["kind"] == "choice"
+    assert care["on_yes"] == "clearance"
+    assert care["kind"] == "choice"
     assert set(care["avoid_points"]) == PREGNANCY_POINTS
     assert any("13 weeks" in option for option in care["choices_that_trigger"])
     assert any("high-risk" in option for option in care["choices_that_trigger"])
@@ -171,7 +172,9 @@ def test_reference_actions(code, on_yes, points):
 
 def test_blood_pressure_guidance_names_the_gentle_points():
     guidance = QUESTIONS["blood-pressure"]["guidance"]
-    assert "GB20" in guidance and "BL10" in guidance and "gentle" in guidance
+    assert "GB20" in guidance
+    assert "BL10" in guidance
+    assert "gentle" in guidance
 
 
 def test_allergies_and_free_text():
@@ -179,7 +182,8 @@ def test_allergies_and_free_text():
         "scented oils, nut oils and latex (we will use unscented, latex-free products)"
     )
     last = starter.STARTER_QUESTIONS[-1]
-    assert last["code"] == "anything-else" and last["kind"] == "text"
+    assert last["code"] == "anything-else"
+    assert last["kind"] == "text"
     assert last["text"].endswith("(optional)")
 
 
@@ -364,7 +368,8 @@ def test_demo_loader_is_idempotent_and_never_overwrites(settings):
 
     assert "booking rules already present" in out
     assert "0 services, 0 therapists (0 shifts) created" in out
-    assert Service.objects.count() == counts[0] and Therapist.objects.count() == counts[1]
+    assert Service.objects.count() == counts[0]
+    assert Therapist.objects.count() == counts[1]
     assert WorkingHours.objects.count() == counts[2] - 1
     assert str(Service.objects.get(slug="deep-tissue-back").price) == "101.00"
     assert BookingRules.current().slot_step_minutes == 30

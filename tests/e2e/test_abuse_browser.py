@@ -52,7 +52,8 @@ def test_the_trap_is_out_of_sight_and_out_of_reach(page, live_server, demo_spa):
     expect(trap).to_have_value("")
     # Its wrapper is clipped to a single pixel (Bootstrap's visually-hidden).
     box = page.locator("div:has(> input[name=website])").bounding_box()
-    assert box["width"] <= 1 and box["height"] <= 1
+    assert box["width"] <= 1
+    assert box["height"] <= 1
     # Tabbing on from the last field reaches the buttons, never the trap.
     page.get_by_label("Anything your therapist should know? (optional)").focus()
     for _ in range(4):

@@ -94,7 +94,8 @@ def test_editor_creates_point_with_steps_and_image(content_editor, db):
     image = PointImage.objects.get(point=point)
     assert image.alt_text == "Thumbs on the lower back"
     assert "photo" not in image.image.name  # stored under a random name
-    assert image.web.name and image.width == 64
+    assert image.web.name
+    assert image.width == 64
     # Published at once: the public page shows it with its picture.
     from django.test import Client
 

@@ -110,7 +110,8 @@ def test_hands_hang_beside_the_thighs_with_a_gap():
     # just inside the hip at hand height is on the body, one between hand
     # and thigh is not.
     polygon = diagrams.outline_polygon("back")
-    assert inside(polygon, 0.24, 0.55) and inside(polygon, 0.34, 0.55)
+    assert inside(polygon, 0.24, 0.55)
+    assert inside(polygon, 0.34, 0.55)
     assert not inside(polygon, 0.318, 0.52)
 
 
@@ -145,7 +146,7 @@ def test_marker_label_is_a_tooltip_and_escaped():
 
 
 def test_unknown_view_is_an_error():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="view must be one of"):
         figure("side")
 
 
@@ -158,8 +159,10 @@ def test_outline_stays_inside_the_frame(view):
     outline = next(p for p in root.iter(f"{SVG}path") if p.get("class") == "figure-outline")
     numbers = [float(n) for n in outline.get("d").replace("M", " ").replace("C", " ").split()[:-1]]
     xs, ys = numbers[0::2], numbers[1::2]
-    assert min(xs) >= 0 and max(xs) <= 500
-    assert min(ys) >= -1 and max(ys) <= 1002
+    assert min(xs) >= 0
+    assert max(xs) <= 500
+    assert min(ys) >= -1
+    assert max(ys) <= 1002
     # Symmetric about the midline.
     assert min(xs) == pytest.approx(500 - max(xs))
 
@@ -185,7 +188,8 @@ def test_figure_is_an_image_labelled_by_its_title_and_desc():
     assert desc.text == "Low back <both sides>"
     assert root.get("aria-labelledby") == title.get("id")
     assert root.get("aria-describedby") == desc.get("id")
-    assert "BL23 &amp; co" in svg and "&lt;both sides&gt;" in svg
+    assert "BL23 &amp; co" in svg
+    assert "&lt;both sides&gt;" in svg
 
 
 def test_ids_come_from_the_prefix_and_are_unique():
@@ -260,13 +264,14 @@ def test_close_up_says_which_side_it_shows(kind, front, caption):
 
 def test_detail_title_and_desc_escaped():
     svg = diagrams.detail_svg("head", 0.5, 0.4, title="Yintang <EX-HN3>", desc="A & B")
-    assert "&lt;EX-HN3&gt;" in svg and "A &amp; B" in svg
+    assert "&lt;EX-HN3&gt;" in svg
+    assert "A &amp; B" in svg
     root = parse(svg)
     assert root.find(f"{SVG}title").text == "Yintang <EX-HN3>"
 
 
 def test_unknown_detail_kind_is_an_error():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="kind must be one of"):
         diagrams.detail_svg("knee", 0.5, 0.5, title="t", desc="d")
 
 
@@ -332,7 +337,8 @@ def test_body_map_labels_both_views():
 def test_body_map_escapes_names_and_hrefs():
     regions = [RegionArea("x", 'Say "ah" <now>', "back", 0.5, 0.5, 0.1, 0.1, False)]
     svg = diagrams.body_map_svg(regions, None, lambda slug: f"/p/?a=1&region={slug}")
-    assert "&lt;now&gt;" in svg and "&amp;region=x" in svg
+    assert "&lt;now&gt;" in svg
+    assert "&amp;region=x" in svg
     link = links(parse(svg))[0]
     assert link.get("aria-label") == 'Say "ah" <now>'
     assert link.get("href") == "/p/?a=1&region=x"

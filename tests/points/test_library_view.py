@@ -54,7 +54,7 @@ def test_filter_by_tool(anonymous, library):
 
 
 @pytest.mark.parametrize(
-    "query,expected",
+    ("query", "expected"),
     [
         ("bl23", ["BL23"]),
         ("BL 23", ["BL23"]),

@@ -78,7 +78,8 @@ def test_loaded_rows_match_the_starter_data():
     load()
     li4 = Point.objects.get(code="LI4")
     assert li4.region.slug == "hands"
-    assert li4.paired and str(li4.map_x) == "0.240"
+    assert li4.paired
+    assert str(li4.map_x) == "0.240"
     assert li4.detail == "hand"
     assert set(li4.concerns.values_list("slug", flat=True)) == set(
         next(p for p in starter.POINTS if p["code"] == "LI4")["concerns"]
@@ -201,7 +202,8 @@ def test_help_explains_that_deleted_points_come_back():
     assert "deleted" in Command.help
     assert "created again" in Command.help
     assert "never changed" in Command.help
-    assert "filled in" in Command.help and "renamed" in Command.help
+    assert "filled in" in Command.help
+    assert "renamed" in Command.help
 
 
 def test_routine_step_for_a_missing_point_is_skipped_with_a_warning(monkeypatch):

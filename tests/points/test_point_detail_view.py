@@ -21,8 +21,10 @@ def test_point_page_shows_diagram_steps_and_cautions_first(anonymous, bl23):
     response = anonymous.get(bl23.get_absolute_url())
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<svg" in html and "Kidney Shu" in html
-    assert "Skip it in pregnancy." in html and "Never pound here." in html
+    assert "<svg" in html
+    assert "Kidney Shu" in html
+    assert "Skip it in pregnancy." in html
+    assert "Never pound here." in html
     # Cautions come before the technique steps.
     assert html.index("Before you start") < html.index("How to press it")
     assert html.count('class="technique-steps"') == 1

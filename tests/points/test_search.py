@@ -70,16 +70,17 @@ FIRST_RESULT = [
 ]
 
 
-@pytest.mark.parametrize("typed,first", FIRST_RESULT)
+@pytest.mark.parametrize(("typed", "first"), FIRST_RESULT)
 def test_each_search_finds_the_intended_guide_first(anonymous, starter_library, typed, first):
     response = anonymous.get(URL, {"q": typed})
     assert response.status_code == 200
     found = codes(response)
-    assert found and found[0] == first, found
+    assert found, found
+    assert found[0] == first, found
 
 
 @pytest.mark.parametrize(
-    "typed,expected",
+    ("typed", "expected"),
     [
         ("sweet spot", ["BL43", "GV11"]),
         ("lumbar points", ["BL23", "BL52", "GV3"]),
@@ -137,7 +138,8 @@ def test_concern_synonyms_and_word_order(anonymous, starter_library):
 
 def test_routines_are_searched_with_the_same_words(anonymous, starter_library):
     titles = [r.title for r in anonymous.get(URL, {"q": "headaches"}).context["routines"]]
-    assert titles and "headache" in titles[0].lower()
+    assert titles
+    assert "headache" in titles[0].lower()
     sleep = [r.slug for r in anonymous.get(URL, {"q": "insomnia"}).context["routines"]]
     assert sleep == ["calm-before-sleep"]
 
@@ -171,11 +173,14 @@ def test_point_page_shows_its_lay_names(anonymous, starter_library):
 
 def test_starter_aliases_named_by_the_issue():
     aliases = {p["code"]: p.get("aliases", "") for p in starter.POINTS}
-    assert "AP1" in aliases["LI4"] and "Acupressure Point 1" in aliases["LI4"]
+    assert "AP1" in aliases["LI4"]
+    assert "Acupressure Point 1" in aliases["LI4"]
     assert "top of the shoulders" in aliases["GB21"]
     assert "base of the spine" in aliases["BL25"]
-    assert "lumbar points" in aliases["BL23"] and "lumbar points" in aliases["BL52"]
-    assert "sweet spot" in aliases["BL43"] and "sweet spot" in aliases["GV11"]
+    assert "lumbar points" in aliases["BL23"]
+    assert "lumbar points" in aliases["BL52"]
+    assert "sweet spot" in aliases["BL43"]
+    assert "sweet spot" in aliases["GV11"]
     assert any(t["name"] == "Massage ball or tennis ball" for t in starter.TOOLS)
 
 
@@ -228,7 +233,8 @@ def test_search_within_the_chosen_area_and_pages_keep_the_order(anonymous, db):
     first = anonymous.get(URL, {"q": "stiff"})
     everything, page1 = all_codes(first), codes(first)
     page2 = codes(anonymous.get(URL, {"q": "stiff", "page": 2}))
-    assert page1 + page2 == everything and len(everything) == 15
+    assert page1 + page2 == everything
+    assert len(everything) == 15
     assert everything[0] == "NK1"
 
 
@@ -260,7 +266,7 @@ def test_search_query_count_does_not_grow_with_library(anonymous, db):
 
 
 @pytest.mark.parametrize(
-    "a,b",
+    ("a", "b"),
     [
         ("headaches", "headache"),
         ("shoulders", "shoulder"),

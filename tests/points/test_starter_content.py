@@ -92,7 +92,8 @@ def test_every_point_has_enough_locating_and_technique_steps(code):
     else:
         assert 3 <= len(p["technique"]) <= 5
     assert all(text.strip() for text in p["locating"])
-    assert p["summary"] and p["uses"]
+    assert p["summary"]
+    assert p["uses"]
 
 
 @pytest.mark.parametrize("code", list(POINTS))
@@ -151,7 +152,8 @@ def test_other_reference_cautions_are_carried_over():
     assert starter.OTHER in kinds("GB21")  # the lung lies beneath (not a nerve or artery)
     assert starter.SKIN in kinds("EX-HN3")
     assert starter.SKIN in kinds("GV20")
-    assert {starter.BONE} <= kinds("BL42") and {starter.BONE} <= kinds("BL43")
+    assert {starter.BONE} <= kinds("BL42")
+    assert {starter.BONE} <= kinds("BL43")
     for code in ("BL23", "BL52"):
         assert any("pound" in text for _, text in POINTS[code]["cautions"])
 
@@ -186,7 +188,8 @@ def test_self_care_follows_the_reference_column():
 def test_map_positions_inside_the_frame_and_paired_points_store_the_left(code):
     p = POINTS[code]
     x, y = Decimal(p["map_x"]), Decimal(p["map_y"])
-    assert 0 <= x <= 1 and 0 <= y <= 1
+    assert 0 <= x <= 1
+    assert 0 <= y <= 1
     if p["paired"]:
         assert x < Decimal("0.5")
     else:
@@ -213,7 +216,8 @@ def test_close_ups_for_the_points_that_need_them():
             assert 0 <= Decimal(p["detail_x"]) <= 1
             assert 0 <= Decimal(p["detail_y"]) <= 1
         else:
-            assert "detail_x" not in p and "detail_y" not in p
+            assert "detail_x" not in p
+            assert "detail_y" not in p
 
 
 def test_close_up_positions_follow_the_drawing_conventions():
@@ -324,7 +328,8 @@ def test_loaded_points_have_gapless_steps_and_the_cautions_screening_needs():
     for point in points:
         locating = [s.position for s in point.locating_steps.all()]
         technique = [s.position for s in point.technique_steps.all()]
-        assert len(locating) >= 2 and locating == list(range(1, len(locating) + 1)), point
+        assert len(locating) >= 2, point
+        assert locating == list(range(1, len(locating) + 1)), point
         assert technique == list(range(1, len(technique) + 1)), point
         assert len(technique) >= 3 or point.practitioner_only, point
         assert point.published

@@ -126,7 +126,8 @@ def test_upload_battery(content_editor, settings, capsys):
         assert response.status_code == 200, case.label
         point_errors, errors = image_errors(response)
         assert point_errors == {}, (case.label, point_errors)
-        assert errors and case.message in " ".join(errors), (case.label, errors)
+        assert errors, (case.label, errors)
+        assert case.message in " ".join(errors), (case.label, errors)
         html = response.content.decode()
         # Shown on the page, in the error list of the image field's row.
         field_row = html[: html.index('name="images-0-image"')]
@@ -148,8 +149,10 @@ def test_upload_battery(content_editor, settings, capsys):
     stored = {Path(image.image.path), Path(image.web.path)}
     assert media_files() - before == stored
     for path in stored:
-        assert "holiday" not in path.name and "gps" not in path.name
-        assert len(path.stem) == 32 and int(path.stem, 16) >= 0  # a uuid4 hex name
+        assert "holiday" not in path.name
+        assert "gps" not in path.name
+        assert len(path.stem) == 32
+        assert int(path.stem, 16) >= 0
         data = path.read_bytes()
         assert data != upload
         reopened = Image.open(BytesIO(data))
