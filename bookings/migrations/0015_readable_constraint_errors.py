@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0013_callback_private_page'),
+        ('bookings', '0014_instant_confirmation_grace_period'),
         ('points', '0004_readable_constraint_errors'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
