@@ -115,7 +115,8 @@ def test_every_minute_from_2_to_25_hours_states_one_last_change_time(anonymous, 
         assert f"online until {expected}." in html, minutes
         assert f"Cancel or move online until {expected} on your booking page" in calendar
         checked.add(minutes)
-    assert len(checked) == 23 * 60 + 1 and len(full) > 30
+    assert len(checked) == 23 * 60 + 1
+    assert len(full) > 30
 
 
 def booked_for_real(anonymous, spa, slot, booked, last):
@@ -124,7 +125,8 @@ def booked_for_real(anonymous, spa, slot, booked, last):
     mail.outbox.clear()
     with transaction.atomic():
         appointment = clear_booking(spa, slot, booked)
-        assert appointment.created == booked and appointment.last_change_at() == last
+        assert appointment.created == booked
+        assert appointment.last_change_at() == last
         page = text_of(anonymous.get(appointment.get_absolute_url()).content)
         [email] = [m for m in mail.outbox if m.to == ["casey@example.com"]]
         [part] = email.attachments
@@ -245,7 +247,8 @@ def test_after_the_grace_period_the_posts_refuse_and_the_page_says_when_it_ended
     later = tomorrow_at(14)
     anonymous.post(f"/bookings/{short_notice.token}/reschedule/", {"start": later.isoformat()})
     short_notice.refresh_from_db()
-    assert short_notice.status == "confirmed" and short_notice.start != later
+    assert short_notice.status == "confirmed"
+    assert short_notice.start != later
 
 
 def test_calendar_file_of_a_closed_booking_says_to_call(spa, short_notice):
@@ -254,4 +257,5 @@ def test_calendar_file_of_a_closed_booking_says_to_call(spa, short_notice):
     )
     short_notice.refresh_from_db()
     text = unfolded_ics(ics.calendar_for(short_notice))
-    assert "Cancel or move online until" not in text and "To change or cancel, call" in text
+    assert "Cancel or move online until" not in text
+    assert "To change or cancel, call" in text
