@@ -320,6 +320,17 @@ class HealthForm(forms.Form):
                     f"Please check both answers, or choose “{DOES_NOT_APPLY}”.",
                 )
 
+    def error_label(self, name: str) -> str:
+        """How the error summary names a field: "Question 4", not its whole text."""
+        if name == "health_consent":
+            return "Your agreement to keep the answers"
+        code = name[2:]
+        for _, rows in self.question_sections():
+            for number, question, _field, _detail in rows:
+                if question.code == code:
+                    return f"Question {number}" + (" (the detail)" if name[0] == "d" else "")
+        return self[name].label
+
     def question_sections(self) -> list[tuple[str, list[tuple]]]:
         """Questions grouped under their section headings, in section order, each as
         (number, question, answer field, follow-up field or None)."""

@@ -54,3 +54,17 @@ def parts_of_day(slots) -> list[tuple[str, list]]:
         hour = localtime(slot.start, spa_zone()).hour
         parts["Morning" if hour < 12 else "Afternoon" if hour < 17 else "Evening"].append(slot)
     return [(label, group) for label, group in parts.items() if group]
+
+
+@register.filter
+def error_items(form) -> list[tuple[str, str, str, str]]:
+    """A failed form's errors for its summary: (field name, anchor id, short label,
+    message). A form may name its fields more briefly with `error_label(name)`."""
+    items = []
+    for field in form:
+        if not field.errors:
+            continue
+        anchor = field.auto_id + ("_0" if field.widget_type == "radioselect" else "")
+        label = form.error_label(field.name) if hasattr(form, "error_label") else field.label
+        items.append((field.html_name, anchor, label, " ".join(field.errors)))
+    return items
