@@ -180,37 +180,20 @@ def test_keyboard_alone_books_a_session(page, live_server, demo_spa, quick_forms
 
 # --- Contrast beyond axe ---------------------------------------------------------------
 
-MEASURE = """
-() => {
-  const rgb = (c) => { const m = c.match(/[\\d.]+/g) || []; return m.map(Number); };
-  const lum = ([r, g, b]) => {
-    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-  };
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
-  const behind = (el) => {
-    for (let n = el.parentElement; n; n = n.parentElement) {
-      const c = rgb(getComputedStyle(n).backgroundColor);
-      if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c.slice(0, 3);
-    }
-    return [255, 255, 255];
-  };
-  const el = document.activeElement;
-  const s = getComputedStyle(el);
-  const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className && typeof el.className === "string" ? "." + el.className.split(" ").join(".") : "");
-  return {name, style: s.outlineStyle, width: parseFloat(s.outlineWidth),
-          ratio: ratio(rgb(s.outlineColor), behind(el)), background: s.backgroundColor};
-}
-"""
-
-BORDERS = """
-() => {
+# WCAG's contrast ratio, and the colour behind an element (its first opaque ancestor).
+COLOURS = """
   const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
   const lum = ([r, g, b]) => {
-    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    const f = (v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    };
     return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
   };
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const ratio = (a, b) => {
+    const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  };
   const behind = (el) => {
     for (let n = el.parentElement; n; n = n.parentElement) {
       const c = rgb(getComputedStyle(n).backgroundColor);
@@ -218,17 +201,38 @@ BORDERS = """
     }
     return [255, 255, 255];
   };
+"""
+
+MEASURE = (
+    "() => {"
+    + COLOURS
+    + """
+  const el = document.activeElement;
+  const s = getComputedStyle(el);
+  const classes = typeof el.className === "string" ? el.className.split(" ").join(".") : "";
+  const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + "." + classes;
+  return {name, style: s.outlineStyle, width: parseFloat(s.outlineWidth),
+          ratio: ratio(rgb(s.outlineColor), behind(el)), background: s.backgroundColor};
+}"""
+)
+
+BORDERS = (
+    "() => {"
+    + COLOURS
+    + """
   const found = [];
   for (const el of document.querySelectorAll("input, select, textarea")) {
     const s = getComputedStyle(el);
     if (el.type === "hidden" || !el.offsetParent || s.opacity === "0") continue;
-    if ((el.type === "radio" || el.type === "checkbox") && s.appearance !== "none") continue;  // drawn by the browser
+    // Radios and boxes the browser draws itself have no CSS border to measure.
+    if ((el.type === "radio" || el.type === "checkbox") && s.appearance !== "none") continue;
     if (el.closest(".visually-hidden, [aria-hidden=true]")) continue;
-    found.push({name: el.name || el.id, ratio: ratio(rgb(s.borderTopColor), behind(el)), width: parseFloat(s.borderTopWidth)});
+    found.push({name: el.name || el.id, width: parseFloat(s.borderTopWidth),
+                ratio: ratio(rgb(s.borderTopColor), behind(el))});
   }
   return found;
-}
-"""
+}"""
+)
 
 
 def focus_problems(page, stops: int = 60) -> list[str]:
