@@ -220,3 +220,36 @@ def test_web_calendar_links_carry_the_visit_and_nothing_private(
     for url in links.values():
         assert appointment.token not in url
         assert "pregnan" not in url.lower() and "weeks" not in url.lower()
+
+
+@pytest.fixture
+def starter_questions(db):
+    call_command("load_starter_questionnaire", verbosity=0)
+    from bookings.models import Question
+
+    return list(Question.objects.active().select_related("parent"))
+
+
+def all_no(questions) -> dict:
+    return {f"q_{q.code}": "no" for q in questions if not q.parent_id and q.kind == "yes-no"} | {
+        "health_consent": "on"
+    }
+
+
+def test_a_follow_up_question_is_asked_only_after_a_yes(starter_questions):
+    """In the form's own rules, not only in the script: after "no" the pregnancy
+    follow-up needs no answer; after "yes" it does; an answer after "no" is refused."""
+    from bookings.forms import HealthForm
+    from bookings.starter import PREGNANCY_OPTIONS
+
+    data = all_no(starter_questions)
+    assert HealthForm(data, questions=starter_questions).is_valid()
+    form = HealthForm({**data, "q_pregnancy": "yes"}, questions=starter_questions)
+    assert not form.is_valid()
+    assert "q_pregnancy-care" in form.errors
+    assert form.error_label("q_pregnancy-care").startswith("Question ")
+    form = HealthForm(
+        {**data, "q_pregnancy-care": PREGNANCY_OPTIONS[2]}, questions=starter_questions
+    )
+    assert not form.is_valid()
+    assert {"q_pregnancy", "q_pregnancy-care"} <= set(form.errors)
