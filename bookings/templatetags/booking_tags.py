@@ -57,14 +57,16 @@ def parts_of_day(slots) -> list[tuple[str, list]]:
 
 
 @register.filter
-def error_items(form) -> list[tuple[str, str, str, str]]:
-    """A failed form's errors for its summary: (field name, anchor id, short label,
-    message). A form may name its fields more briefly with `error_label(name)`."""
-    items = []
+def error_items(form) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """A failed form's errors for its summary, one line per message, each with the
+    fields it concerns as (field name, anchor id, short label): "Please answer yes or
+    no: Question 1, Question 4". A form may name its fields more briefly with
+    `error_label(name)`."""
+    lines: dict[str, list[tuple[str, str, str]]] = {}
     for field in form:
         if not field.errors:
             continue
         anchor = field.auto_id + ("_0" if field.widget_type == "radioselect" else "")
         label = form.error_label(field.name) if hasattr(form, "error_label") else field.label
-        items.append((field.html_name, anchor, label, " ".join(field.errors)))
-    return items
+        lines.setdefault(" ".join(field.errors), []).append((field.html_name, anchor, label))
+    return list(lines.items())

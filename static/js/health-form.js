@@ -59,9 +59,12 @@
     if (!summary) return;
     fieldset.querySelectorAll("input, textarea").forEach((input) => {
       const item = summary.querySelector('[data-error-for="' + input.name + '"]');
-      if (item) item.remove();
+      if (!item) return;
+      const line = item.closest("li");
+      item.remove();
+      if (line && !line.querySelector("[data-error-for]")) line.remove();
     });
-    const left = summary.querySelectorAll("li").length;
+    const left = summary.querySelectorAll("[data-error-for]").length;
     const count = summary.querySelector("[data-error-count]");
     if (count) count.textContent = String(left);
     if (!left) {

@@ -253,3 +253,17 @@ def test_a_follow_up_question_is_asked_only_after_a_yes(starter_questions):
     )
     assert not form.is_valid()
     assert {"q_pregnancy", "q_pregnancy-care"} <= set(form.errors)
+
+
+def test_health_errors_are_counted_and_link_to_each_question(anonymous, spa, questions):
+    at_time_step(anonymous, spa)
+    anonymous.post("/book/time/", {"start": tomorrow_at(10).isoformat()})
+    anonymous.post("/book/details/", DETAILS)
+    page = anonymous.post("/book/health/", {}).content.decode()
+    summary = page.split("data-error-summary>")[1].split("</div>")[0]
+    # Four unanswered questions and the consent: five things, one line per message.
+    assert "<span data-error-count>5</span> things need your attention" in summary
+    assert summary.count("Please answer yes or no.") == 1
+    for code in ("fever", "pregnant", "heart", "rash"):
+        assert f'href="#id_q_{code}_0" data-error-for="q_{code}"' in summary
+    assert 'href="#id_health_consent"' in summary
