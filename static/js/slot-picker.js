@@ -8,6 +8,17 @@
   if (!picker) return;
   const days = Array.from(picker.querySelectorAll("fieldset.slot-day"));
   const month = document.querySelector("[data-month-view]");
+
+  // The phone's bar says the time as soon as one is chosen.
+  const when = document.querySelector("[data-bar-when]");
+  document.addEventListener("change", (event) => {
+    const input = event.target;
+    if (!when || input.name !== "start" || !input.checked) return;
+    const day = input.closest("fieldset.slot-day[data-day]");
+    const label = input.parentElement.querySelector("span").textContent.trim();
+    const dayName = day ? day.querySelector("legend").textContent.trim().split(" ") : [];
+    when.textContent = day ? dayName[0].slice(0, 3) + " " + dayName.slice(1).join(" ") + ", " + label : label;
+  });
   if (days.length < 2) return;
 
   const bar = document.createElement("div");
