@@ -718,7 +718,7 @@ class TherapistAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["display_name"]}
     filter_horizontal = ["services"]
     inlines = [WorkingHoursInline, TimeOffInline]
-    fields = ["user", "display_name", "slug", "bio", "photo", "services", "active"]
+    fields = ["user", "display_name", "slug", "bio", "specialties", "photo", "services", "active"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # Therapists sign in to the staff site, so only staff accounts can be one.

@@ -155,13 +155,38 @@ class HumanCheckMixin:
 PHONE_RE = re.compile(r"^\+?[0-9 ()./-]{7,25}$")
 
 
+class TelInput(forms.TextInput):
+    input_type = "tel"  # a phone keypad on phones
+
+
 class DetailsForm(HumanCheckMixin, forms.Form):
-    name = forms.CharField(label="Your name", max_length=100)
+    name = forms.CharField(
+        label="Your name",
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={
+            "required": "Tell us your name.",
+            "max_length": "Please shorten your name to %(limit_value)d characters.",
+        },
+    )
     email = forms.EmailField(
-        label="Email", max_length=254, help_text="We send the confirmation here."
+        label="Email",
+        max_length=254,
+        help_text="We send the confirmation here.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Tell us your email address: we send the confirmation there.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
     )
     phone = forms.CharField(
-        label="Phone", max_length=30, help_text="In case we need to reach you about the visit."
+        label="Phone",
+        max_length=30,
+        help_text="In case we need to reach you about the visit.",
+        widget=TelInput(attrs={"autocomplete": "tel"}),
+        error_messages={
+            "required": "Tell us a phone number, in case we need to reach you about the visit.",
+        },
     )
     notes = forms.CharField(
         label="Anything your therapist should know? (optional)",
@@ -295,6 +320,17 @@ class HealthForm(forms.Form):
                     f"Please check both answers, or choose “{DOES_NOT_APPLY}”.",
                 )
 
+    def error_label(self, name: str) -> str:
+        """How the error summary names a field: "Question 4", not its whole text."""
+        if name == "health_consent":
+            return "Your agreement to keep the answers"
+        code = name[2:]
+        for _, rows in self.question_sections():
+            for number, question, _field, _detail in rows:
+                if question.code == code:
+                    return f"Question {number}" + (" (the detail)" if name[0] == "d" else "")
+        return self[name].label
+
     def question_sections(self) -> list[tuple[str, list[tuple]]]:
         """Questions grouped under their section headings, in section order, each as
         (number, question, answer field, follow-up field or None)."""
@@ -327,7 +363,5 @@ class HealthForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    policy_consent = forms.BooleanField(
-        label="I have read the cancellation policy and the visit details above.",
-        error_messages={"required": "Please confirm you have read the details and the policy."},
-    )
+    """Sending the request: the one consent asked for is the health one, on its own step.
+    The cancellation policy stands beside the button that sends, in plain words."""

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from bookings import policy
 from bookings.models import Appointment, Status
@@ -137,3 +138,47 @@ def fold(line: str) -> str:
         size += width
     out.append(current)
     return CRLF.join(out)
+
+
+def web_calendar_links(appointment: Appointment) -> dict[str, str]:
+    """ "Add to Google Calendar" and "Add to Outlook" links (Apple's is the .ics file).
+
+    The text goes to Google or Microsoft in the address, so it says only what a
+    calendar needs: never the private booking link, never anything from the answers.
+    """
+    title = f"{appointment.service.name} at {settings.SPA_NAME}"
+    details = (
+        f"With {appointment.therapist.display_name}. Please arrive 10 minutes early. "
+        f"To change or cancel, use the link in your email or call {settings.SPA_PHONE}."
+    )
+    where = f"{settings.SPA_NAME}, {settings.SPA_ADDRESS}"
+    google = urlencode(
+        {
+            "action": "TEMPLATE",
+            "text": title,
+            "dates": f"{utc(appointment.start)}/{utc(appointment.end)}",
+            "details": details,
+            "location": where,
+        }
+    )
+    iso = "%Y-%m-%dT%H:%M:%SZ"
+    outlook = urlencode(
+        {
+            "path": "/calendar/action/compose",
+            "rru": "addevent",
+            "subject": title,
+            "startdt": appointment.start.astimezone(UTC).strftime(iso),
+            "enddt": appointment.end.astimezone(UTC).strftime(iso),
+            "body": details,
+            "location": where,
+        }
+    )
+    return {
+        "google": f"https://calendar.google.com/calendar/render?{google}",
+        "outlook": f"https://outlook.live.com/calendar/0/deeplink/compose?{outlook}",
+    }
+
+
+def directions_url(address: str) -> str:
+    """A map search for the spa's address (Google Maps' documented URL form)."""
+    return "https://www.google.com/maps/search/?" + urlencode({"api": "1", "query": address})

@@ -239,7 +239,17 @@ class Therapist(models.Model):
     display_name = models.CharField(max_length=80)
     slug = models.SlugField(max_length=80, unique=True)
     bio = models.TextField(blank=True)
-    photo = models.ImageField(upload_to=image_upload_to, blank=True)
+    specialties = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="What clients may ask for, separated by commas, e.g. "
+        "“pregnancy massage, sports massage”. Shown when clients choose a therapist.",
+    )
+    photo = models.ImageField(
+        upload_to=image_upload_to,
+        blank=True,
+        help_text="A friendly head-and-shoulders picture, shown when clients choose a therapist.",
+    )
     services = models.ManyToManyField(Service, related_name="therapists", blank=True)
     active = models.BooleanField(default=True)
 
@@ -250,6 +260,10 @@ class Therapist(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def specialty_list(self) -> list[str]:
+        return [item.strip() for item in self.specialties.split(",") if item.strip()]
 
 
 class WorkingHours(models.Model):

@@ -426,10 +426,12 @@ def _undelivered_summary(summary: OutgoingEmail) -> EmailMultiAlternatives:
 
 
 def local_when(value, *, zone: bool = True) -> str:
-    """'Tuesday 8 December 2026 at 10:00 AM (America/Chicago)', in the spa's zone."""
+    """'Tuesday 8 December 2026 at 10:00 AM (Central Time)', in the spa's zone."""
+    from spa.context_processors import zone_words
+
     local = timezone.localtime(value, ZoneInfo(settings.TIME_ZONE))
     text = dateformat.format(local, r"l j F Y \a\t g:i A")
-    return f"{text} ({settings.TIME_ZONE})" if zone else text
+    return f"{text} ({zone_words(settings.TIME_ZONE)[0]})" if zone else text
 
 
 def email_context(appointment: Appointment, kind: str) -> dict:

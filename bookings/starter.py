@@ -615,6 +615,7 @@ DEMO_THERAPISTS: list[dict] = [
         "username": "demo-lena",
         "display_name": "Lena Marsh",
         "slug": "lena-marsh",
+        "specialties": "Deep tissue, sports massage, desk posture",
         "bio": (
             "Lena has worked with office backs and runners' legs for twelve years. She likes "
             "firm, slow work and a clear plan for what to do between visits."
@@ -635,6 +636,7 @@ DEMO_THERAPISTS: list[dict] = [
         "username": "demo-tomas",
         "display_name": "Tomás Ferreira",
         "slug": "tomas-ferreira",
+        "specialties": "Acupressure, sports massage, reflexology",
         "bio": (
             "Tomás trained in acupressure and sports massage. He is happy to explain each "
             "point as he goes, and to keep quiet if you would rather doze."
@@ -657,6 +659,7 @@ DEMO_THERAPISTS: list[dict] = [
         "username": "demo-priya",
         "display_name": "Priya Anand",
         "slug": "priya-anand",
+        "specialties": "Pregnancy massage, relaxation, gentle points for sleep",
         "bio": (
             "Priya is trained in pregnancy massage and loves a long, calm full-body session. "
             "Ask her about gentle points for sleep."

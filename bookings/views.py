@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+from calendar import Calendar
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
@@ -144,27 +145,98 @@ def _next_minute() -> datetime:
     return now.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
-def _slot_picker(service: Service, therapist: Therapist | None, first: date, chosen) -> str:
-    """The week's free times as HTML: computed and rendered once per schedule change
-    (any booking, move, time off or shift for these therapists) and minute."""
+def _day_picker(
+    service: Service, therapist: Therapist | None, anchor: date, chosen, open_day: date | None
+) -> str:
+    """The month view and the next free days' times from `anchor`, as HTML: computed
+    (one availability pass, a few queries) and rendered once per schedule change and
+    minute."""
     now = _next_minute()
 
-    def render_week() -> str:
+    def render_picker() -> str:
+        rules = _rules()
+        today = timezone.localdate(now)
+        last = today + rules.horizon
+        month = anchor.replace(day=1)
+        month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
         slots = availability.slots_for(
-            service, therapist, first, first + timedelta(days=6), now=now, rules=_rules()
+            service,
+            therapist,
+            max(today, min(month, anchor)),
+            min(last, max(month_end, anchor + timedelta(days=27))),
+            now=now,
+            rules=rules,
         )
+        by_day = availability.slots_by_day(slots)
+        # The nearest free days from the anchor first; days with nothing free are skipped.
+        shown = [day for day in by_day if day >= anchor][:DAYS_SHOWN]
         return render_to_string(
-            "bookings/includes/slot_picker.html",
-            {"days": availability.slots_by_day(slots), "chosen": chosen, "spa": _identity()},
+            "bookings/includes/day_picker.html",
+            {
+                "days": {day: by_day[day] for day in shown},
+                "chosen": chosen,
+                "open_day": open_day or (shown[0] if shown else None),
+                "month": _month_view(month, today, last, set(by_day), set(shown), open_day),
+                "later": shown[-1] + timedelta(days=1) if shown and shown[-1] < last else None,
+                "spa": _identity(),
+            },
         )
 
     return pagecache.get_or_compute(
-        "slot-picker",
-        (service.pk, getattr(therapist, "pk", None), first, chosen, now),
-        render_week,
+        "day-picker",
+        (service.pk, getattr(therapist, "pk", None), anchor, chosen, open_day, now),
+        render_picker,
         namespaces=(pagecache.CONTENT, pagecache.SCHEDULE),
         timeout=120,
     )
+
+
+WEEKDAYS_FROM_SUNDAY = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+]
+# How many free days the time step lists at once (the month view jumps further).
+DAYS_SHOWN = 7
+
+
+def _month_view(
+    month: date, today: date, last: date, free: set[date], shown: set[date], open_day
+) -> dict:
+    """One month as weeks of (day, state) for the calendar grid, Sunday first (as the
+    spa's clients write calendars), with the links to the months either side."""
+    weeks = []
+    for week in Calendar(firstweekday=6).monthdatescalendar(month.year, month.month):
+        weeks.append(
+            [
+                (
+                    day,
+                    None
+                    if day.month != month.month
+                    else "free"
+                    if day in free
+                    else "closed"
+                    if today <= day <= last
+                    else "out",
+                    day in shown,
+                    day == open_day,
+                )
+                for day in week
+            ]
+        )
+    previous = (month - timedelta(days=1)).replace(day=1)
+    following = (month + timedelta(days=32)).replace(day=1)
+    return {
+        "month": month,
+        "weeks": weeks,
+        "weekday_names": [(name, name[:3]) for name in WEEKDAYS_FROM_SUNDAY],
+        "previous": max(previous, today) if month > today.replace(day=1) else None,
+        "next": following if following <= last else None,
+    }
 
 
 def _identity() -> dict:
@@ -226,14 +298,19 @@ def _render_step(
     and served with this request's own CSRF token."""
     number = [name for name, _ in STEPS].index(step) + 1
     done = {name for name, _ in STEPS[: number - 1]}
+    state = _state(request)
     context = {
+        "summary": _summary(state),
         "steps": [(name, label, name in done) for name, label in STEPS],
         "step": step,
         "step_number": number,
         "step_count": len(STEPS),
-        "state": _state(request),
+        "state": state,
         **context,
     }
+    if cache_key is not None:
+        # The running summary shows these choices (never a name or an answer).
+        cache_key = (*cache_key, *(str(state.get(k)) for k in ("service", "therapist", "start")))
     if cache_key is None or request.method != "GET" or len(messages.get_messages(request)):
         return render(request, template, context)
     html = pagecache.get_or_compute(
@@ -244,6 +321,17 @@ def _render_step(
         timeout=120,
     )
     return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+
+def _summary(state: dict) -> dict:
+    """The choices so far, for the summary beside the steps (and the phone's bar)."""
+    service = _service(state)
+    return {
+        "service": service,
+        "therapist": _therapist(state, service) if service else None,
+        "any_therapist": state.get("therapist") == ANY,
+        "start": _start(state),
+    }
 
 
 def _guard(step: str):
@@ -371,6 +459,19 @@ def _week_start(
     return week, today + timedelta(days=7 * week)
 
 
+def _anchor(request: HttpRequest, today: date, open_day: date | None) -> date:
+    """The first day the time step lists: ?day= (from the month view), else the day
+    of the chosen or just-taken time, else today; never before today or past the horizon."""
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = open_day or today
+        # Older links by week (?week=2) still land on that week.
+        if (week := request.GET.get("week", "")).isdigit():
+            day = today + timedelta(days=7 * min(int(week), 52))
+    return min(max(day, today), today + _rules().horizon)
+
+
 @require_http_methods(["GET", "POST"])
 @_guard("time")
 def time_step(request: HttpRequest) -> HttpResponse:
@@ -393,7 +494,12 @@ def time_step(request: HttpRequest) -> HttpResponse:
         taken = datetime.fromisoformat(state["taken"])
         nearest = services.nearest_alternatives(service, getattr(therapist, "pk", None), taken)
     today = timezone.localdate()
-    week, first = _week_start(request, today, _start(state))
+    # After "just taken", the picker opens on the day that was taken.
+    opened = taken or _start(state)
+    open_day = timezone.localdate(opened) if opened else None
+    anchor = _anchor(request, today, open_day)
+    if "day" in request.GET:
+        open_day = anchor
     chosen = state.get("start")
     return _render_step(
         request,
@@ -403,19 +509,17 @@ def time_step(request: HttpRequest) -> HttpResponse:
             "form": form,
             "service": service,
             "therapist": therapist,
-            # Callables: the template calls them only when the page is rendered afresh.
-            "slot_picker": lambda: _slot_picker(service, therapist, first, chosen),
-            "week": week,
-            "has_next_week": lambda: first + timedelta(days=7) <= today + _rules().horizon,
+            # A callable: the template calls it only when the page is rendered afresh.
+            "day_picker": lambda: _day_picker(service, therapist, anchor, chosen, open_day),
             "taken": taken,
             "nearest": nearest,
             "chosen": chosen,
         },
         # The plain page (no time just taken, no error) is the same for everyone at
-        # this step with this choice, this week and minute.
+        # this step with this choice, these days and minute.
         cache_key=None
         if taken
-        else (service.pk, getattr(therapist, "pk", None), first, chosen, _next_minute()),
+        else (service.pk, getattr(therapist, "pk", None), anchor, chosen, _next_minute()),
     )
 
 
@@ -712,6 +816,8 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         {
             "appointment": appointment,
             "change": policy.for_appointment(appointment),
+            "calendar_links": ics.web_calendar_links(appointment),
+            "directions_url": ics.directions_url(f"{settings.SPA_NAME}, {settings.SPA_ADDRESS}"),
             "avoid_points": appointment.avoid_points.all(),
             "aftercare": aftercare.suggestions_for(appointment)
             if appointment.status not in (Status.CANCELLED, Status.DECLINED)

@@ -26,8 +26,20 @@ from points.templatetags.point_tags import duration
 ROOMY_TEXT = {models.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 70})}}
 
 
+class LabelledInlineFormSet(forms.BaseInlineFormSet):
+    """A tabular inline names its inputs only by the column heading, which is no label:
+    each input gets its own ("Text, row 2"), so screen readers can say what it is."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        row = "new row" if index is None else f"row {index + 1}"
+        for name, field in form.fields.items():
+            field.widget.attrs.setdefault("aria-label", f"{field.label or name}, {row}")
+
+
 class LocatingStepInline(admin.TabularInline):
     model = LocatingStep
+    formset = LabelledInlineFormSet
     extra = 1
     fields = ["position", "text"]
     formfield_overrides = ROOMY_TEXT
@@ -47,6 +59,7 @@ class TechniqueStepInline(admin.StackedInline):
 
 class CautionInline(admin.TabularInline):
     model = Caution
+    formset = LabelledInlineFormSet
     extra = 1
     formfield_overrides = ROOMY_TEXT
     fields = ["position", "kind", "text"]
@@ -105,6 +118,7 @@ class PointAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/diagrams.css", "css/admin.css"]}
+        js = ["js/admin-filter-icons.js"]
 
     fieldsets = [
         (
@@ -155,6 +169,7 @@ class PointAdmin(admin.ModelAdmin):
 
 class RoutineStepInline(admin.TabularInline):
     model = RoutineStep
+    formset = LabelledInlineFormSet
     extra = 1
     fields = ["position", "point", "duration_seconds", "note"]
     autocomplete_fields = ["point"]

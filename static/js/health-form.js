@@ -46,4 +46,39 @@
       .forEach((r) => r.addEventListener("change", update));
     update();
   });
+
+  // With the script, a follow-up shows only after a "yes": no need to say so.
+  document.querySelectorAll("[data-no-script-only]").forEach((el) => { el.hidden = true; });
+
+  // An answered question stops being an error at once: its message goes, and the
+  // summary at the top counts down what is left.
+  const summary = document.querySelector("[data-error-summary]");
+  function answered(fieldset) {
+    fieldset.classList.remove("has-error");
+    fieldset.querySelectorAll("[data-error]").forEach((p) => p.remove());
+    if (!summary) return;
+    fieldset.querySelectorAll("input, textarea").forEach((input) => {
+      const item = summary.querySelector('[data-error-for="' + input.name + '"]');
+      if (!item) return;
+      const line = item.closest("li");
+      item.remove();
+      if (line && !line.querySelector("[data-error-for]")) line.remove();
+    });
+    const left = summary.querySelectorAll("[data-error-for]").length;
+    const count = summary.querySelector("[data-error-count]");
+    if (count) count.textContent = String(left);
+    if (!left) {
+      summary.classList.replace("alert-danger", "alert-success");
+      summary.querySelector("h2").textContent = "Thank you: every question is answered.";
+    }
+  }
+  document.querySelectorAll("fieldset.question.has-error").forEach((fieldset) => {
+    fieldset.addEventListener("change", () => answered(fieldset));
+  });
+  const consent = document.querySelector(".consent.has-error");
+  if (consent) {
+    consent.addEventListener("change", (event) => {
+      if (event.target.checked) answered(consent);
+    });
+  }
 })();

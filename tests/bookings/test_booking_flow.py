@@ -1,9 +1,13 @@
 """The whole flow at /book/, for each screening outcome, and bad input at each step."""
 
+import re
+
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 
 from bookings.models import Appointment, AppointmentEvent, CallbackRequest, HealthAnswers
+from bookings.templatetags.booking_tags import price
 from tests.bookings.conftest import DETAILS, answers, booking_state, tomorrow_at, walk_to_review
 
 pytestmark = pytest.mark.django_db
@@ -218,14 +222,16 @@ def test_another_therapists_slot_is_not_free_for_the_chosen_one(anonymous, spa):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("name", "", b"This field is required"),
+        ("name", "", b"Tell us your name."),
+        ("email", "", b"Tell us your email address"),
+        ("phone", "", b"Tell us a phone number"),
         ("name", "\x01\x02", b"Tell us your name"),
         ("name", "Ann\x00", b"Null characters are not allowed"),
-        ("email", "not-an-email", b"valid email"),
+        ("email", "not-an-email", b"like name@example.com"),
         ("phone", "12", b"7 to 15 digits"),
         ("phone", "call me maybe", b"7 to 15 digits"),
         ("notes", "x" * 1001, b"at most 1000"),
-        ("name", "n" * 101, b"at most 100"),
+        ("name", "n" * 101, b"shorten your name to 100"),
     ],
 )
 def test_bad_details_keep_every_value(anonymous, spa, field, value, message):
@@ -267,7 +273,7 @@ def test_questionnaire_errors_keep_answers(anonymous, spa, questions):
     html = response.content.decode()
     assert "Please answer yes or no." in html
     assert "agreement to keep these answers" in html
-    assert 'value="20"' in html
+    assert ">20</textarea>" in html  # the follow-up's detail, kept
 
 
 def test_tampered_answer_values_are_refused(anonymous, spa, questions):
@@ -305,12 +311,40 @@ def test_slot_taken_meanwhile_keeps_details_and_answers(anonymous, spa, question
     assert Appointment.objects.count() == 1
 
 
-def test_review_requires_policy_consent(anonymous, spa, questions):
+def test_review_states_the_terms_beside_the_one_send_button(anonymous, spa, questions):
+    """One consent in the flow (the health one): the review step says the terms, the
+    price, where and "arrive 10 minutes early" beside the button, with no second box."""
     walk_to_review(anonymous, spa, tomorrow_at(10))
-    response = anonymous.post("/book/review/", {})
-    assert response.status_code == 200
-    assert b"Please confirm" in response.content
-    assert not Appointment.objects.exists()
+    page = anonymous.get("/book/review/").content.decode()
+    assert 'type="checkbox"' not in page
+    assert "By sending it you agree to the cancellation terms above" in page
+    assert "arrive 10 minutes early" in page
+    assert f"{price(spa['service'].price)}, paid at the spa" in page
+    assert django_settings.SPA_ADDRESS in page
+    assert anonymous.post("/book/review/", {}).status_code == 302
+    assert Appointment.objects.count() == 1
+
+
+def test_details_fields_tell_the_browser_what_they_are(anonymous, spa):
+    anonymous.post("/book/", {"service": spa["service"].slug})
+    anonymous.post("/book/therapist/", {"therapist": "any"})
+    anonymous.post("/book/time/", {"start": tomorrow_at(10).isoformat()})
+    page = anonymous.get("/book/details/").content.decode()
+    assert re.search(r'<input type="text" name="name"[^>]*autocomplete="name"', page)
+    assert re.search(r'<input type="email" name="email"[^>]*autocomplete="email"', page)
+    assert re.search(r'<input type="tel" name="phone"[^>]*autocomplete="tel"', page)
+
+
+def test_empty_details_are_summed_up_with_links_to_each_field(anonymous, spa, settings):
+    settings.SPA_MIN_FILL_SECONDS = 0
+    anonymous.post("/book/", {"service": spa["service"].slug})
+    anonymous.post("/book/therapist/", {"therapist": "any"})
+    anonymous.post("/book/time/", {"start": tomorrow_at(10).isoformat()})
+    page = anonymous.post("/book/details/", {}).content.decode()
+    assert "3</span> things need your attention" in page
+    for field in ("name", "email", "phone"):
+        assert f'href="#id_{field}"' in page
+    assert "This field is required" not in page
 
 
 @pytest.mark.parametrize("path", ["/book/", "/book/therapist/", "/book/time/", "/book/review/"])

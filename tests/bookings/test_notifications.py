@@ -32,7 +32,7 @@ CANARY = "CANARY-7731"
 CHICAGO = ZoneInfo("America/Chicago")
 SITE = "https://spa.example"
 START = datetime(2026, 12, 8, 10, 0, tzinfo=CHICAGO)
-WHEN = "Tuesday 8 December 2026 at 10:00 AM (America/Chicago)"
+WHEN = "Tuesday 8 December 2026 at 10:00 AM (Central Time)"
 WHEN_SHORT = "Tuesday 8 December 2026 at 10:00 AM"
 GUIDANCE = "Bring a note of clearance from your doctor or midwife."
 
@@ -232,7 +232,7 @@ def test_rescheduled_shows_the_new_time(appointment):
     appointment.save()
     notifications.notify(appointment, "rescheduled")
     message = mail.outbox[0]
-    assert "Thursday 10 December 2026 at 2:00 PM (America/Chicago)" in message.body
+    assert "Thursday 10 December 2026 at 2:00 PM (Central Time)" in message.body
     assert "Thursday 10 December 2026 at 2:00 PM" in message.subject
 
 

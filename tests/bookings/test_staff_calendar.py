@@ -473,7 +473,7 @@ def test_a_booking_form_with_errors_keeps_every_value(front_desk, spa, questions
     assert 'value="Phone Caller"' in response.text
     assert 'value="not-an-email"' in response.text
     assert "Please answer yes or no." in response.text
-    assert "Enter a valid email" in response.text
+    assert "Enter an email address like name@example.com" in response.text
 
 
 def test_a_taken_time_is_refused_and_not_offered(front_desk, spa, questions):

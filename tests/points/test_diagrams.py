@@ -306,7 +306,10 @@ def test_body_map_has_one_link_per_region_with_href_and_label():
 
 def test_body_map_draws_paired_regions_twice_mirrored():
     by_slug = {
-        a.get("href").split("=")[1]: list(a.iter(f"{SVG}ellipse")) for a in links(body_map())
+        a.get("href").split("=")[1]: [
+            e for e in a.iter(f"{SVG}ellipse") if e.get("class") == "region-area"
+        ]
+        for a in links(body_map())
     }
     assert len(by_slug["neck"]) == 1
     hands = sorted(float(e.get("cx")) for e in by_slug["hands"])
@@ -318,6 +321,19 @@ def test_body_map_draws_paired_regions_twice_mirrored():
     feet = sorted(float(e.get("cx")) for e in by_slug["feet"])
     assert feet[1] - feet[0] == pytest.approx(100.0)
     assert feet[0] > 500
+
+
+def test_every_body_map_region_has_a_tap_area_big_enough_for_a_phone():
+    """The smallest map (the home page's on a phone) is 300 px tall for the whole drawing:
+    each region's tap area must still be 24 px or more across (WCAG 2.5.8)."""
+    root = body_map()
+    scale = 300 / float(root.get("viewBox").split()[3])
+    for a in links(root):
+        hits = [e for e in a.iter(f"{SVG}ellipse") if e.get("class") == "region-hit"]
+        assert hits, a.get("aria-label")
+        for e in hits:
+            assert 2 * float(e.get("rx")) * scale >= 24, a.get("aria-label")
+            assert 2 * float(e.get("ry")) * scale >= 24, a.get("aria-label")
 
 
 def test_body_map_highlights_the_selected_region():

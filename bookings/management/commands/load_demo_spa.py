@@ -13,11 +13,12 @@ from datetime import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.db.models import Q
 
-from bookings import starter
+from bookings import demo_portraits, starter
 from bookings.models import BookingRules, Service, Therapist, WorkingHours
 from points.models import BodyRegion
 from spa.management.commands.ensure_demo_staff import DEFAULT_PASSWORD
@@ -128,8 +129,12 @@ class Command(BaseCommand):
                 display_name=data["display_name"],
                 slug=data["slug"],
                 bio=data["bio"],
+                specialties=data["specialties"],
             )
         )
+        if png := demo_portraits.portrait_png(data["slug"]):
+            # A drawn portrait, not a photo of a real person.
+            therapist.photo.save(f"{data['slug']}.png", ContentFile(png))
         therapist.services.set([services[slug] for slug in data["services"]])
         for weekday, start, end in data["shifts"]:
             _save(
