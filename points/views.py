@@ -115,6 +115,10 @@ def routine_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def routine_context(routine: Routine, steps) -> dict:
     """What the routine page shows; aftercare reuses it with some steps left out."""
     steps = list(steps)
+    for step in steps:
+        # Each step shows where its point is (the close-up where there is one):
+        # the plain list without JavaScript, the timer's picture with it.
+        step.figure = diagrams.point_detail(step.point) or diagrams.point_diagram(step.point)
     kinds = [(s.point.code, s.point.caution_kinds()) for s in steps]
     return {
         "routine": routine,
