@@ -131,7 +131,16 @@ def _text(x: float, y: float, text: str, size: float, colour: str, weight: int =
 
 
 # The brand's four-point star (the ✦ in the site header), unit radius.
-_STAR = [(0, -1), (0.28, -0.28), (1, 0), (0.28, 0.28), (0, 1), (-0.28, 0.28), (-1, 0), (-0.28, -0.28)]
+_STAR = [
+    (0, -1),
+    (0.28, -0.28),
+    (1, 0),
+    (0.28, 0.28),
+    (0, 1),
+    (-0.28, 0.28),
+    (-1, 0),
+    (-0.28, -0.28),
+]
 
 
 def _text_column(point, left: float, width: int, height: int) -> str:

@@ -83,6 +83,12 @@ def point_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug,
     )
+    return point_page(request, point)
+
+
+def point_page(request: HttpRequest, point: Point, *, preview: bool = False) -> HttpResponse:
+    """The public page for a point; ``preview`` renders unsaved changes for an
+    editor (no share card: its cache is keyed by the saved point)."""
     routines = Routine.objects.published().filter(steps__point=point).distinct()
     return render(
         request,
@@ -93,7 +99,10 @@ def point_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "detail_diagram": diagrams.point_detail(point),
             "routines": routines,
             "total_seconds": point.technique_seconds(),
-            "share_image_url": request.build_absolute_uri(raster.share_card_path(point)),
+            "preview": preview,
+            "share_image_url": ""
+            if preview
+            else request.build_absolute_uri(raster.share_card_path(point)),
         },
     )
 
