@@ -4,8 +4,8 @@ import re
 from urllib.parse import urlencode
 
 from django import forms
-from django.utils.html import format_html
 from django.db.models import Q, QuerySet
+from django.utils.html import format_html
 
 from points import images, search
 from points.models import BodyRegion, Concern, PointImage, Tool

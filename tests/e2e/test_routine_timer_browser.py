@@ -53,8 +53,9 @@ def test_timer_shows_the_current_point_and_cues_switch_and_next(page, live_serve
     assert serious_violations(page) == []
 
 
-def test_without_javascript_the_routine_is_a_plain_list_with_pictures(browser, live_server,
-                                                                      starter_library):
+def test_without_javascript_the_routine_is_a_plain_list_with_pictures(
+    browser, live_server, starter_library
+):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{live_server.url}{URL}")

@@ -167,6 +167,7 @@ def test_outline_stays_inside_the_frame(view):
 def test_back_view_has_a_spine_and_front_view_a_midline():
     back = parse(figure("back"))
     front = parse(figure("front"))
+
     def has(root, css):
         return any(css in (p.get("class") or "").split() for p in root.iter(f"{SVG}path"))
 
