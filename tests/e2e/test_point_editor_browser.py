@@ -45,7 +45,8 @@ def test_editor_clicks_to_place_the_point_and_the_page_shows_it_there(editor_pag
     x, y = float(page.input_value("#id_map_x")), float(page.input_value("#id_map_y"))
     assert x == pytest.approx(0.44, abs=0.006) and y == pytest.approx(0.38, abs=0.006)
     # The close-up (a window onto the figure) follows the same spot.
-    assert float(page.input_value("#id_detail_y")) == pytest.approx((y * 1000 - 290) / 260, abs=2e-3)
+    detail_y = float(page.input_value("#id_detail_y"))
+    assert detail_y == pytest.approx((y * 1000 - 290) / 260, abs=2e-3)
     dot = page.locator(f"{figure} .marker-dot").first
     assert float(dot.get_attribute("cx")) == pytest.approx(x * 500)
 
