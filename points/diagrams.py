@@ -829,7 +829,7 @@ WINDOWS: dict[str, Window] = {
     "low-back": Window(
         "back", 120, 290, 260, "Lower back and hips", "the lower back and hips from behind",
         (
-            (310, 388, "Top of the hip bone", "middle"),
+            (322, 392, "Top of the hip bone", "middle"),
             (282, 446, "Dimple", "start"),
             (250, 512, "Sacrum", "middle"),
             (330, 500, "Hip bone", "middle"),
@@ -903,6 +903,21 @@ def _guide_svg(guide: Guide, tf: Transform, *, size: float, frame: float = _S) -
     length = (dx * dx + dy * dy) ** 0.5 or 1.0
     nx, ny = -dy / length, dx / length  # Unit normal.
     tick = size * 0.45
+    extensions = ""
+    if guide.fingers:
+        # A ruler is drawn beside the line it measures, like a dimension on a
+        # plan (below a level one, to the right of an upright one), so the
+        # markers at its end do not hide it; thin lines lead back to the ends.
+        if (ny < 0) if abs(dy) <= abs(dx) else (nx < 0):
+            nx, ny = -nx, -ny
+        shift = size * 2.1
+        ox, oy = nx * shift, ny * shift
+        extensions = (
+            f'<path class="guide-extension" d="M{_n(x0)} {_n(y0)} L{_n(x0 + ox)} {_n(y0 + oy)} '
+            f'M{_n(x1)} {_n(y1)} L{_n(x1 + ox)} {_n(y1 + oy)}" fill="none" stroke="{GUIDE}" '
+            f'stroke-width="{_n(size * 0.08)}" stroke-dasharray="{_n(size * 0.2)}"/>'
+        )
+        x0, y0, x1, y1 = x0 + ox, y0 + oy, x1 + ox, y1 + oy
     d = [f"M{_n(x0)} {_n(y0)} L{_n(x1)} {_n(y1)}"]
     if guide.fingers:
         marks = [i / guide.fingers for i in range(guide.fingers + 1)]
@@ -916,7 +931,7 @@ def _guide_svg(guide: Guide, tf: Transform, *, size: float, frame: float = _S) -
     dash = "" if guide.fingers else f' stroke-dasharray="{_n(size * 0.5)} {_n(size * 0.35)}"'
     line = (
         f'<path class="guide-line" d="{" ".join(d)}" fill="none" stroke="{GUIDE}" '
-        f'stroke-width="{_n(size * 0.17)}" stroke-linecap="round"{dash}/>'
+        f'stroke-width="{_n(size * 0.17)}" stroke-linecap="round"{dash}/>{extensions}'
     )
     # The label just below a level ruler, or beside a slanted or upright one.
     mx, my = (x0 + x1) / 2, (y0 + y1) / 2
