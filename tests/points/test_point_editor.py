@@ -172,3 +172,19 @@ def test_editor_offers_every_drawing_to_place_the_point_on(content_editor, db):
     assert 'formaction="preview/"' in html
     add = content_editor.get(ADD_URL).content.decode()
     assert add.count('class="placer-figure"') >= 2
+
+
+def test_kept_uploads_nobody_came_back_for_are_purged(settings, tmp_path):
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    old = images.keep_pending(SimpleUploadedFile("old.jpg", jpeg_bytes())).partition("|")[0]
+    new = images.keep_pending(SimpleUploadedFile("new.jpg", jpeg_bytes())).partition("|")[0]
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(tmp_path / old, (two_days_ago, two_days_ago))
+    call_command("purge_pending_uploads", verbosity=0)
+    assert not default_storage.exists(old)
+    assert default_storage.exists(new)
