@@ -46,6 +46,7 @@ from bookings.models import (
     TransitionError,
     WorkingHours,
 )
+from points.forms import CheckedImageForm
 from points.models import Caution
 
 logger = logging.getLogger(__name__)
@@ -666,8 +667,49 @@ class CallbackRequestAdmin(HealthAnswersMixin, admin.ModelAdmin):
 # --- Set-up: services, therapists, questionnaire, rules --------------------------------
 
 
+class ServicePhotoForm(CheckedImageForm):
+    """A service's optional photo, checked like every upload (points.images)."""
+
+    image_field = "photo"
+    web_field = "photo_web"
+    image_required = False
+
+    class Meta:
+        model = Service
+        fields = [
+            "name",
+            "slug",
+            "summary",
+            "description",
+            "regions",
+            "firm_pressure",
+            "duration_minutes",
+            "price",
+            "buffer_before_minutes",
+            "buffer_after_minutes",
+            "instant_confirmation",
+            "active",
+            "order",
+            "illustration",
+            "photo",
+            "pending_image",
+            "photo_alt",
+        ]
+
+    def clean_photo(self):
+        return self.clean_image_upload(self.cleaned_data.get("photo"))
+
+    def clean(self):
+        cleaned = super().clean()
+        has_photo = cleaned.get("photo") or self.initial.get("photo")
+        if has_photo and not cleaned.get("photo_alt"):
+            self.add_error("photo_alt", "Describe the photo for people who cannot see it.")
+        return cleaned
+
+
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
+    form = ServicePhotoForm
     list_display = ["name", "duration_minutes", "price", "instant_confirmation", "active", "order"]
     list_filter = ["active", "regions"]
     search_fields = ["name", "summary"]
@@ -689,6 +731,14 @@ class ServiceAdmin(admin.ModelAdmin):
         ),
         ("Booking rules", {"fields": ["instant_confirmation"]}),
         ("Listing", {"fields": ["active", "order"]}),
+        (
+            "Picture",
+            {
+                "description": "Each session shows a drawing made for the site; a photo, "
+                "when there is one, is shown instead.",
+                "fields": ["illustration", "photo", "pending_image", "photo_alt"],
+            },
+        ),
     ]
 
 

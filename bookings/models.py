@@ -10,7 +10,9 @@ service re-checks under a lock everywhere.
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import datetime, timedelta
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -149,7 +151,21 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(active=True)
 
 
+def service_photo_upload_to(instance: models.Model, filename: str) -> str:
+    # Never trust the uploaded name: a random one, with the verified format's suffix.
+    return f"services/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
 class Service(models.Model):
+    class Illustration(models.TextChoices):
+        # Drawings made for the site (static/img/illustrations/), shown when
+        # there is no photo.
+        STONES = "stones", "Warm stones"
+        BACK = "back", "A back, with hands' warmth"
+        SHOULDERS = "shoulders", "Neck and shoulders"
+        HAND = "hand", "A hand with a pressure point"
+        FEET = "feet", "Feet on a towel"
+
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     summary = models.CharField(max_length=240)
@@ -185,6 +201,24 @@ class Service(models.Model):
     )
     active = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=0)
+    illustration = models.CharField(
+        max_length=12,
+        choices=Illustration,
+        default=Illustration.STONES,
+        help_text="The drawing shown for this session when there is no photo.",
+    )
+    photo = models.ImageField(
+        upload_to=service_photo_upload_to,
+        blank=True,
+        help_text="Optional: a photo of the room or the work. Shown instead of the drawing.",
+    )
+    photo_web = models.ImageField(upload_to=service_photo_upload_to, editable=False, blank=True)
+    photo_alt = models.CharField(
+        "photo description",
+        max_length=200,
+        blank=True,
+        help_text="Describe what the photo shows for people who cannot see it.",
+    )
 
     objects = ServiceQuerySet.as_manager()
 
@@ -202,6 +236,11 @@ class Service(models.Model):
                 violation_error_message="The price cannot be below zero.",
             ),
             models.CheckConstraint(
+                condition=Q(photo="") | ~Q(photo_alt=""),
+                name="service_photo_has_description",
+                violation_error_message="Describe the photo for people who cannot see it.",
+            ),
+            models.CheckConstraint(
                 condition=Q(buffer_before_minutes__lte=120, buffer_after_minutes__lte=120),
                 name="service_buffers_at_most_two_hours",
                 violation_error_message="Time before and after a session is at most 120 minutes.",
@@ -210,6 +249,14 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def photo_url(self) -> str:
+        return (self.photo_web or self.photo).url if self.photo else ""
+
+    @property
+    def illustration_path(self) -> str:
+        return f"img/illustrations/{self.illustration or self.Illustration.STONES}.svg"
 
     @property
     def duration(self) -> timedelta:

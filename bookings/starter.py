@@ -529,6 +529,7 @@ DEMO_SERVICES: list[dict] = [
     {
         "name": "Back, neck and shoulder massage",
         "slug": "back-neck-shoulder-massage",
+        "illustration": "shoulders",
         "summary": "An hour on the places desk work and carrying bags leave tight.",
         "description": (
             "Your therapist works through your upper and lower back, shoulders and neck with "
@@ -545,6 +546,7 @@ DEMO_SERVICES: list[dict] = [
     {
         "name": "Deep tissue back treatment",
         "slug": "deep-tissue-back",
+        "illustration": "back",
         "summary": "Slow, firm work for a stiff lower back and tight hips.",
         "description": (
             "Slow, firm pressure into the deeper layers of muscle around the lower back and "
@@ -562,6 +564,7 @@ DEMO_SERVICES: list[dict] = [
     {
         "name": "Acupressure session",
         "slug": "acupressure-session",
+        "illustration": "hand",
         "summary": "Held pressure on chosen points, fully clothed, with tips to take home.",
         "description": (
             "You stay in loose, comfortable clothes while your therapist presses and holds "
@@ -578,6 +581,7 @@ DEMO_SERVICES: list[dict] = [
     {
         "name": "Relaxing full-body massage",
         "slug": "relaxing-full-body-massage",
+        "illustration": "stones",
         "summary": "Ninety unhurried minutes, from your scalp to your feet.",
         "description": (
             "Long, gentle strokes over the whole body with warm oil (unscented on request). "
@@ -593,6 +597,7 @@ DEMO_SERVICES: list[dict] = [
     {
         "name": "Foot and hand reflex",
         "slug": "foot-and-hand-reflex",
+        "illustration": "feet",
         "summary": "Half an hour of pressure work on the feet and hands.",
         "description": (
             "Thumb and finger pressure across the soles, the tops of the feet and the palms. "

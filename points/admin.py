@@ -1,9 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
-from django.db.models import Count, QuerySet, Sum
-from django.http import HttpRequest
-from django.utils.html import format_html
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import Count, F, QuerySet, Sum
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
+from django.urls import path
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 import pagecache
 from points import diagrams
@@ -37,9 +41,25 @@ class LabelledInlineFormSet(forms.BaseInlineFormSet):
             field.widget.attrs.setdefault("aria-label", f"{field.label or name}, {row}")
 
 
+class OrderedStepForm(forms.ModelForm):
+    """A step whose position may be swapped with another's in the same save.
+
+    The database check of "one step per position" is left to the formset,
+    which compares the submitted rows with each other (all of a point's steps
+    are on the page); save_formset then writes the swap without collisions."""
+
+    def validate_constraints(self):
+        exclude = self._get_validation_exclusions() | {"position"}
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
+
 class LocatingStepInline(admin.TabularInline):
     model = LocatingStep
     formset = LabelledInlineFormSet
+    form = OrderedStepForm
     extra = 1
     fields = ["position", "text"]
     formfield_overrides = ROOMY_TEXT
@@ -47,6 +67,7 @@ class LocatingStepInline(admin.TabularInline):
 
 class TechniqueStepInline(admin.StackedInline):
     model = TechniqueStep
+    form = OrderedStepForm
     extra = 1
     formfield_overrides = ROOMY_TEXT
     fields = [
@@ -69,7 +90,7 @@ class PointImageInline(admin.StackedInline):
     model = PointImage
     form = PointImageForm
     extra = 0
-    fields = ["image", "alt_text", "caption", "position", "preview"]
+    fields = ["image", "pending_image", "alt_text", "caption", "position", "preview"]
     readonly_fields = ["preview"]
 
     @admin.display(description="Web version")
@@ -118,7 +139,7 @@ class PointAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/diagrams.css", "css/admin.css"]}
-        js = ["js/admin-filter-icons.js"]
+        js = ["js/admin-filter-icons.js", "js/point-editor.js"]
 
     fieldsets = [
         (
@@ -141,9 +162,11 @@ class PointAdmin(admin.ModelAdmin):
         (
             "Position on the diagram",
             {
-                "description": "y runs from 0 at the crown to 1 at the soles; x from 0 to 1 with "
-                "0.5 on the midline. A paired point stores its left-hand x (below 0.5). "
-                "Save to refresh the preview.",
+                "description": "Click the drawing to place the point, on the whole figure or "
+                "on the close-up; the numbers below change with it and stay the stored value "
+                "(type them to place the point from the keyboard). y runs from 0 at the crown "
+                "to 1 at the soles; x from 0 to 1 with 0.5 on the midline. A paired point "
+                "stores its left-hand x (below 0.5).",
                 "fields": [
                     ("view", "paired"),
                     ("map_x", "map_y"),
@@ -155,16 +178,149 @@ class PointAdmin(admin.ModelAdmin):
         ("Record", {"fields": ["created", "updated"], "classes": ["collapse"]}),
     ]
 
-    @admin.display(description="Preview")
+    @admin.display(description="Drawing")
     def diagram_preview(self, obj: Point) -> str:
-        if not obj.pk:
-            return "The diagram appears here once the point is saved."
-        detail = diagrams.point_detail(obj) or ""
-        return format_html(
-            '<div class="admin-diagram">{}</div><div class="admin-diagram">{}</div>',
-            diagrams.point_diagram(obj),
-            detail,
+        return placer(obj)
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview_view)
+        return [
+            path("add/preview/", preview, name="points_point_preview_add"),
+            path("<path:object_id>/change/preview/", preview, name="points_point_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request: HttpRequest, object_id: str | None = None) -> HttpResponse:
+        """The public page as it would look with the form's unsaved values.
+
+        Everything is saved inside a transaction that is always rolled back, so
+        the real page renders from the real template and nothing is kept.
+        Images are left out (their files would be written)."""
+        if request.method != "POST":  # admin_view already adds never_cache
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, object_id) if object_id else None
+        if not (self.has_change_permission(request, obj) or self.has_add_permission(request)):
+            raise PermissionDenied
+        from points.views import point_page
+
+        form = self.get_form(request, obj, change=obj is not None)(
+            request.POST, request.FILES, instance=obj
         )
+        errors = [] if form.is_valid() else [str(form.errors)]
+        with transaction.atomic():
+            response = None
+            if not errors:
+                point = form.save()
+                for formset_class, inline in self.get_formsets_with_inlines(request, point):
+                    if inline.model is PointImage:
+                        continue
+                    formset = formset_class(
+                        request.POST,
+                        instance=point,
+                        prefix=formset_class.get_default_prefix(),
+                        queryset=inline.get_queryset(request),
+                    )
+                    if not formset.is_valid():
+                        errors.append(str(formset.errors) + str(formset.non_form_errors()))
+                        break
+                    self.save_formset(request, form, formset, change=True)
+                if not errors:
+                    response = point_page(request, Point.objects.get(pk=point.pk), preview=True)
+            transaction.set_rollback(True)
+        if response is None:
+            response = render(
+                request,
+                "admin/points/point/preview_errors.html",
+                {"errors": [mark_safe(e) for e in errors], "title": "Preview"},  # noqa: S308
+            )
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def save_formset(self, request, form, formset, change):
+        # Steps reordered in the editor swap positions, and each position is
+        # unique per point: move the changed rows out of the way first, all in
+        # the admin's transaction, so the saves never collide.
+        if formset.model in (LocatingStep, TechniqueStep, Caution):
+            moved = [
+                f.instance.pk
+                for f in formset.forms
+                if f.instance.pk and "position" in f.changed_data and f not in formset.deleted_forms
+            ]
+            if moved:
+                formset.model.objects.filter(pk__in=moved).update(position=F("position") + 10000)
+        super().save_formset(request, form, formset, change)
+
+
+def _value(obj: Point, name: str, default: float) -> float:
+    value = getattr(obj, name, None)
+    return default if value is None else float(value)
+
+
+def placer(obj: Point) -> str:
+    """Every drawing the point can be placed on, the current ones shown; the
+    editor script (static/js/point-editor.js) turns clicks into positions."""
+    view = obj.view or "back"
+    x, y = _value(obj, "map_x", 0.5), _value(obj, "map_y", 0.5)
+    marker = [diagrams.Marker(x, y, obj.code or "point", bool(obj.paired))] if obj.map_x else []
+    figures = format_html_join(
+        "",
+        '<div class="placer-figure" data-frame="map" data-view="{}"{}>{}</div>',
+        (
+            (
+                side,
+                "" if side == view else mark_safe(" hidden"),
+                mark_safe(  # noqa: S308 - figure_svg escapes every text.
+                    diagrams.figure_svg(
+                        side,
+                        marker,
+                        title=f"Click to place the point on the {side} of the body",
+                        desc="The whole figure; a click sets the map position.",
+                        id_prefix=f"placer-{side}",
+                    )
+                ),
+            )
+            for side in diagrams.VIEWS
+        ),
+    )
+    close_ups = []
+    dx, dy = _value(obj, "detail_x", -1), _value(obj, "detail_y", -1)
+    for kind in diagrams.DETAIL_KINDS:
+        for front in (False, True) if kind in ("hand", "head") else (None,):
+            window = diagrams.WINDOWS.get(kind)
+            shown = obj.detail == kind and (front is None or front == (view == "front"))
+            svg = diagrams.detail_svg(
+                kind,
+                dx if shown else -1,
+                dy if shown else -1,
+                title=f"Click to place the point on the close-up ({kind})",
+                desc="The close-up; a click sets the close-up position.",
+                front=bool(front),
+                paired=bool(obj.paired) and (kind == "head" or window is not None),
+                id_prefix=f"placer-{kind}{'-front' if front else ''}",
+            )
+            close_ups.append(
+                format_html(
+                    '<div class="placer-figure" data-frame="detail" data-kind="{}"{}{}{}>{}</div>',
+                    kind,
+                    format_html(' data-front="{}"', "1" if front else "0")
+                    if front is not None
+                    else "",
+                    format_html(' data-window="{} {} {}"', window.left, window.top, window.size)
+                    if window
+                    else "",
+                    "" if shown else mark_safe(" hidden"),
+                    mark_safe(svg),  # noqa: S308 - detail_svg escapes every text.
+                )
+            )
+    return format_html(
+        '<div class="point-placer">{}{}'
+        '<p class="placer-actions"><button type="submit" class="button" formaction="preview/" '
+        'formtarget="_blank" formmethod="post" formnovalidate>Preview the public page</button> '
+        '<span class="help">Opens in a new tab with what is on this form, saved or not.</span>'
+        "</p></div>",
+        figures,
+        mark_safe("".join(close_ups)),  # noqa: S308 - built with format_html above.
+    )
 
 
 class RoutineStepInline(admin.TabularInline):

@@ -25,7 +25,9 @@ WIDTH = 500
 HEIGHT = 1000
 DETAIL_SIZE = 400
 VIEWS = ("back", "front")
-DETAIL_KINDS = ("hand", "foot", "head")
+# Drawn close-ups of their own (hand, foot, head) and zoomed windows onto the
+# figure, drawn with its landmarks (see WINDOWS).
+DETAIL_KINDS = ("hand", "foot", "head", "shoulders", "low-back", "knees")
 
 # A calm palette; diagrams.css can override any of it through the classes.
 OUTLINE = "#6b5b4e"
@@ -33,6 +35,9 @@ BODY_FILL = "#f6efe8"
 HINT = "#8a7a6c"
 MARKER = "#b3261e"
 REGION = "#2a7f7a"
+# Text in the drawings: the reader's sans-serif; the share-card renderer maps
+# "sans-serif" to a font with wide coverage (see points/raster.py).
+FONT = "system-ui, -apple-system, 'Segoe UI', sans-serif"
 
 # Where the standard points sit on the close-ups, in each close-up's own 0..1
 # frame, for whoever enters detail_x / detail_y. Palm-side points (PC6, HT7)
@@ -274,21 +279,8 @@ _FINGERS: list[list[Pt]] = [
 ]
 
 _BACK_HINTS: list[list[Pt]] = [
-    # Shoulder blade: inner border, tip, outer border, and its spine.
-    [
-        (214, 190),
-        (213, 230),
-        (208, 268),
-        (200, 292),
-        (190, 283),
-        (174, 252),
-        (160, 222),
-        (150, 200),
-    ],
-    [(214, 206), (190, 197), (162, 189), (140, 184)],
-    # Buttock fold and the back of the knee.
+    # Buttock fold.
     [(246, 528), (226, 532), (200, 530), (178, 520)],
-    [(186, 712), (201, 716), (216, 712)],
     *_FINGERS,
 ]
 
@@ -314,48 +306,191 @@ _FRONT_HINTS: list[list[Pt]] = [
     *_FINGERS,
 ]
 
+# --- Landmarks a person can feel -------------------------------------------------
+# In the map frame, the viewer's left half (the right half mirrors it). Levels
+# of the spine follow the reference's spine landmarks: C7 at y .16, T3 (the
+# inner end of the shoulder blade's spine) .20, T7 (the blade tips) .256,
+# L2 .355, L4 (the top of the hip bones) .395, the sacrum below.
 
-def _hint_paths(lines: list[list[Pt]]) -> str:
-    d = " ".join(path for line in lines for path in _both_sides(line))
+SPINE_LEVELS: dict[str, float] = {
+    "C7": 160, "T1": 173, "T2": 187, "T3": 200, "T4": 214, "T5": 228, "T6": 242,
+    "T7": 256, "T8": 270, "T9": 284, "T10": 298, "T11": 312, "T12": 326,
+    "L1": 340, "L2": 355, "L3": 375, "L4": 395, "L5": 415,
+}  # fmt: skip
+# Vertebrae named in the locating steps, labelled on the close-ups.
+_NAMED_LEVELS = ("C7", "T3", "T7", "L2", "L4")
+
+C7 = (250.0, SPINE_LEVELS["C7"])
+ACROMION = (130.0, 180.0)  # The bony tip of the shoulder.
+SACRAL_HIATUS = (250.0, 492.0)  # The bottom of the sacrum, at the top of the cleft.
+TROCHANTER = (168.0, 466.0)  # The bony knob at the side of the hip.
+
+_SCAPULA: list[Pt] = [
+    # Top corner, inner border down to the tip (level with T7), outer border.
+    (214, 186), (212, 200), (211, 230), (206, 250), (200, 258, True),
+    (188, 248), (174, 228), (160, 207), (150, 193),
+]  # fmt: skip
+_SCAPULA_SPINE: list[Pt] = [(212, 200), (190, 193), (160, 186), ACROMION]
+_SKULL_BASE: list[Pt] = [(212, 106), (230, 101), (250, 99)]
+# The rim of the pelvis: from the side, over the top (level with L4), to the
+# dimple over the back of the hip bone (PSIS).
+_PELVIS_RIM: list[Pt] = [(170, 428), (178, 408), (195, 396), (214, 399), (225, 412), (229, 428)]
+_PSIS = (229.0, 432.0)
+_SACRUM: list[Pt] = [(234, 424), (238, 456), (246, 486), SACRAL_HIATUS]
+_KNEE_CREASE: list[Pt] = [(186, 712), (201, 716), (216, 712)]
+_HAMSTRING_TENDONS = [[(182, 676), (186, 712)], [(220, 676), (216, 712)]]
+_CALF_BELLIES: list[Pt] = [(186, 760), (194, 818), (201, 836), (208, 818), (216, 760)]
+_BACK_ANKLE_BONES = [((184.0, 951.0), "outer"), ((223.0, 945.0), "inner")]
+_FRONT_ANKLE_BONES = [((181.0, 951.0), "outer"), ((223.0, 945.0), "inner")]
+_ACHILLES: list[Pt] = [(203, 905), (203, 975)]
+_BACK_KNUCKLES = [(126.0, 582.0), (134.0, 583.0), (142.0, 582.0), (150.0, 580.0)]
+_SHIN_CREST: list[Pt] = [(202, 730), (205, 800), (209, 880), (212, 925)]
+_WRIST_CREASE: list[Pt] = [(117, 514), (134, 517), (152, 514)]
+
+LANDMARK = "#7a5a44"  # Bones: a warm brown, darker than the hints.
+LABEL = "#4a3f38"  # Label text: at least 7:1 on the body fill.
+GUIDE = "#1f5f5b"  # Finger-width measures and guide lines: the site's teal.
+
+Transform = Callable[[float, float], tuple[float, float]]
+
+
+def _identity(x: float, y: float) -> tuple[float, float]:
+    return x, y
+
+
+def _tf(points: Iterable[Pt], tf: Transform) -> list[Pt]:
+    return [(*tf(p[0], p[1]), *p[2:]) for p in points]
+
+
+def _lines(lines: Iterable[Sequence[Pt]], tf: Transform, *, mirror: bool = True) -> str:
+    paths = []
+    for line in lines:
+        paths.append(_smooth_path(_tf(line, tf)))
+        if mirror:
+            paths.append(_smooth_path(_tf(_mirror(line), tf)))
+    return " ".join(paths)
+
+
+def _hint_paths(lines: list[list[Pt]], tf: Transform = _identity, width: float = 1.5) -> str:
     return (
-        f'<path class="figure-hint" d="{d}" fill="none" stroke="{HINT}" stroke-width="1.5" '
-        'stroke-linecap="round" stroke-linejoin="round" opacity="0.45"/>'
+        f'<path class="figure-hint" d="{_lines(lines, tf)}" fill="none" stroke="{HINT}" '
+        f'stroke-width="{_n(width)}" stroke-linecap="round" stroke-linejoin="round" '
+        'opacity="0.45"/>'
     )
 
 
-def _figure_body(view: str) -> str:
-    """The outline of one view plus its inner hints, in the 500 x 1000 frame."""
+def _bone_paths(lines: Iterable[Sequence[Pt]], tf: Transform, width: float, *, css: str) -> str:
+    return (
+        f'<path class="landmark {css}" d="{_lines(lines, tf)}" fill="none" stroke="{LANDMARK}" '
+        f'stroke-width="{_n(width)}" stroke-linecap="round" stroke-linejoin="round" '
+        'opacity="0.8"/>'
+    )
+
+
+def _bumps(spots: Iterable[tuple[float, float]], r: float, tf: Transform, *, css: str) -> str:
+    out = []
+    for x, y in spots:
+        for sx in (x, WIDTH - x):
+            cx, cy = tf(sx, y)
+            out.append(
+                f'<circle class="landmark {css}" cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" '
+                f'fill="none" stroke="{LANDMARK}" stroke-width="{_n(r / 2.5)}" opacity="0.8"/>'
+            )
+    return "".join(out)
+
+
+def _label(x: float, y: float, text: str, *, size: float, anchor: str = "start") -> str:
+    return (
+        f'<text class="landmark-label" x="{_n(x)}" y="{_n(y)}" text-anchor="{anchor}" '
+        f'font-size="{_n(size)}" font-family="{FONT}" fill="{LABEL}" paint-order="stroke" '
+        f'stroke="{BODY_FILL}" stroke-width="{_n(size / 4)}" stroke-linejoin="round">'
+        f"{escape(text)}</text>"
+    )
+
+
+def _spine(tf: Transform, zoom: float, labels: bool) -> str:
+    """The spine as a row of bumps (one per vertebra, C7 the biggest), then the sacrum."""
+    ticks, texts = [], []
+    for name, y in SPINE_LEVELS.items():
+        half = 7 if name == "C7" else 4.5
+        (x0, y0), (x1, y1) = tf(250 - half, y), tf(250 + half, y)
+        ticks.append(f"M{_n(x0)} {_n(y0)} L{_n(x1)} {_n(y1)}")
+        if labels and name in _NAMED_LEVELS:
+            lx, ly = tf(250 + half + 4, y)
+            texts.append(_label(lx + 4, ly + 5, name, size=15))
+    width = 2.2 * zoom if zoom < 1.5 else 3.2
+    return (
+        f'<path class="figure-spine landmark-spine" d="{" ".join(ticks)}" fill="none" '
+        f'stroke="{LANDMARK}" stroke-width="{_n(width)}" stroke-linecap="round" opacity="0.8"/>'
+        + _bone_paths([_SACRUM], tf, width * 0.8, css="landmark-sacrum")
+        + "".join(texts)
+    )
+
+
+def _back_landmarks(tf: Transform, zoom: float, labels: bool) -> str:
+    w = 1.8 if zoom < 1.5 else 2.6
+    parts = [
+        _spine(tf, zoom, labels),
+        _bone_paths([_SCAPULA, _SCAPULA_SPINE], tf, w, css="landmark-shoulder-blade"),
+        _bone_paths([_SKULL_BASE], tf, w, css="landmark-skull-base"),
+        _bone_paths([_PELVIS_RIM], tf, w, css="landmark-pelvis-rim"),
+        _bone_paths([*_HAMSTRING_TENDONS, _KNEE_CREASE], tf, w * 0.8, css="landmark-knee"),
+        _hint_paths([_CALF_BELLIES, _ACHILLES], tf, w * 0.8),
+        _bumps([_PSIS], 3 * max(zoom, 1) if zoom < 1.5 else 4.5, tf, css="landmark-dimple"),
+        _bumps([p for p, _ in _BACK_ANKLE_BONES], 5, tf, css="landmark-ankle-bone"),
+        _bumps(_BACK_KNUCKLES, 2.6, tf, css="landmark-knuckle"),
+    ]
+    return "".join(parts)
+
+
+def _front_landmarks(tf: Transform, zoom: float) -> str:
+    w = 1.8
+    return "".join(
+        [
+            _bone_paths([_SHIN_CREST], tf, w, css="landmark-shin"),
+            _bone_paths([_WRIST_CREASE], tf, w * 0.8, css="landmark-wrist-crease"),
+            _bumps([p for p, _ in _FRONT_ANKLE_BONES], 5, tf, css="landmark-ankle-bone"),
+        ]
+    )
+
+
+def _figure_body(view: str, tf: Transform = _identity, zoom: float = 1.0) -> str:
+    """The outline of one view, its hints and the landmarks one can feel.
+
+    ``tf`` maps map-frame coordinates into the drawing (the identity for the
+    whole figure, a zoom for the close-up windows); at a zoom of 1.5 or more
+    strokes are drawn thicker and the named vertebrae are labelled.
+    """
     if view not in VIEWS:
         raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
+    left = _LEFT_HALF[view]
+    outline = _smooth_path(_tf([*left, *_mirror(reversed(left[1:-1]))], tf), closed=True)
     parts = [
-        f'<path class="figure-outline" d="{FIGURE_OUTLINE[view]}" fill="{BODY_FILL}" '
+        f'<path class="figure-outline" d="{outline}" fill="{BODY_FILL}" '
         f'stroke="{OUTLINE}" stroke-width="3" stroke-linejoin="round"/>'
     ]
     if view == "back":
-        parts.append(_hint_paths(_BACK_HINTS))
-        # The spine, from the neck to the top of the buttock cleft.
-        parts.append(
-            f'<path class="figure-spine" d="M250 150 L250 470" fill="none" stroke="{HINT}" '
-            'stroke-width="2" stroke-dasharray="3 7" stroke-linecap="round" opacity="0.55"/>'
-        )
-        parts.append(
-            f'<path class="figure-hint" d="M250 478 L250 528" fill="none" stroke="{HINT}" '
-            'stroke-width="1.5" stroke-linecap="round" opacity="0.45"/>'
-        )
+        parts.append(_hint_paths(_BACK_HINTS, tf))
+        parts.append(_back_landmarks(tf, zoom, labels=zoom >= 1.3))
     else:
-        parts.append(_hint_paths(_FRONT_HINTS))
+        parts.append(_hint_paths(_FRONT_HINTS, tf))
+        midline = _lines([[(250, 150), (250, 520)]], tf, mirror=False)
         parts.append(
-            f'<path class="figure-midline" d="M250 150 L250 520" fill="none" stroke="{HINT}" '
-            'stroke-width="1.5" stroke-dasharray="2 8" stroke-linecap="round" opacity="0.4"/>'
+            f'<path class="figure-midline" d="{midline}" '
+            f'fill="none" stroke="{HINT}" stroke-width="1.5" stroke-dasharray="2 8" '
+            'stroke-linecap="round" opacity="0.4"/>'
         )
+        parts.append(_front_landmarks(tf, zoom))
         # Eyebrows and the navel, so the front reads as a face and a front.
-        brows = " ".join(_both_sides([(219, 50), (228, 46), (240, 48)]))
+        brows = _lines([[(219, 50), (228, 46), (240, 48)]], tf)
         parts.append(
             f'<path class="figure-hint" d="{brows}" fill="none" stroke="{HINT}" '
             'stroke-width="2" stroke-linecap="round" opacity="0.45"/>'
         )
+        cx, cy = tf(250, 392)
         parts.append(
-            f'<circle class="figure-hint" cx="250" cy="392" r="2.5" fill="{HINT}" opacity="0.45"/>'
+            f'<circle class="figure-hint" cx="{_n(cx)}" cy="{_n(cy)}" r="2.5" fill="{HINT}" '
+            'opacity="0.45"/>'
         )
     return "".join(parts)
 
@@ -404,7 +539,7 @@ def _svg(
 
 
 # Room around the frame so the crown, soles and halos are not clipped.
-_PAD = 20
+PAD = 20
 
 
 def figure_svg(
@@ -414,8 +549,10 @@ def figure_svg(
     title: str,
     desc: str,
     id_prefix: str = "figure",
+    guide: Guide | None = None,
 ) -> str:
-    """A standing figure seen from the back or front, with the markers on it.
+    """A standing figure seen from the back or front, with the markers on it
+    (and ``guide``, a measure in the map frame, when given).
 
     Marker positions are in the map frame: (x, y) lands at (x*500, y*1000);
     a paired marker is drawn again at 1 - x. ``id_prefix`` must be unique on
@@ -424,9 +561,15 @@ def figure_svg(
     dots = "".join(
         _marker(x * WIDTH, y * HEIGHT, m.label) for m in markers for x, y in marker_positions(m)
     )
-    body = f'<g class="figure figure-{view}">{_figure_body(view)}</g><g class="markers">{dots}</g>'
+    measure = ""
+    if guide and guide.frame == "map":
+        measure = _guide_svg(guide, _identity, size=20, frame=WIDTH)
+    body = (
+        f'<g class="figure figure-{view}">{_figure_body(view)}</g>{measure}'
+        f'<g class="markers">{dots}</g>'
+    )
     return _svg(
-        view_box=f"{-_PAD} {-_PAD} {WIDTH + 2 * _PAD} {HEIGHT + 2 * _PAD}",
+        view_box=f"{-PAD} {-PAD} {WIDTH + 2 * PAD} {HEIGHT + 2 * PAD}",
         css_class=f"body-diagram body-diagram-{view}",
         id_prefix=id_prefix,
         title=title,
@@ -637,14 +780,191 @@ _DETAILS = {
     "head": _smooth_path(_HEAD_POINTS, closed=True),
 }
 
+# Labels on the drawn close-ups: (x, y, text, anchor) in the 400 frame.
+_DETAIL_LABELS: dict[tuple[str, bool], list[tuple[float, float, str, str]]] = {
+    ("hand", False): [(292, 196, "Knuckles", "start"), (292, 310, "Wrist", "start")],
+    ("hand", True): [(292, 318, "Wrist crease", "start")],
+    ("head", False): [(262, 278, "Base of the skull", "start")],
+    ("foot", False): [(306, 392, "Ankle bone", "start")],
+}
+
+
+@dataclass(frozen=True)
+class Window:
+    """A close-up that zooms into the figure: a square of the map frame
+    (left, top, size in map units) drawn into the 400 x 400 close-up frame,
+    with the same outline and landmarks, thicker lines and named landmarks."""
+
+    view: str
+    left: float
+    top: float
+    size: float
+    caption: str
+    shows: str
+    labels: tuple[tuple[float, float, str, str], ...]  # (x, y, text, anchor), map units
+
+    @property
+    def zoom(self) -> float:
+        return _S / self.size
+
+    def to_detail(self, x: float, y: float) -> tuple[float, float]:
+        """A map-frame position (0..1) in this close-up's own 0..1 frame."""
+        return ((x * WIDTH - self.left) / self.size, (y * HEIGHT - self.top) / self.size)
+
+    def transform(self, x: float, y: float) -> tuple[float, float]:
+        return ((x - self.left) * self.zoom, (y - self.top) * self.zoom)
+
+
+WINDOWS: dict[str, Window] = {
+    "shoulders": Window(
+        "back", 100, 80, 300, "Neck and shoulders",
+        "the neck, shoulders and upper back from behind",
+        (
+            (212, 96, "Base of the skull", "end"),
+            (112, 200, "Shoulder tip", "start"),
+            (318, 246, "Shoulder blade", "middle"),
+            (262, 282, "Spine", "start"),
+        ),
+    ),
+    "low-back": Window(
+        "back", 120, 290, 260, "Lower back and hips", "the lower back and hips from behind",
+        (
+            (322, 392, "Top of the hip bone", "middle"),
+            (282, 446, "Dimple", "start"),
+            (250, 512, "Sacrum", "middle"),
+            (330, 500, "Hip bone", "middle"),
+        ),
+    ),
+    "knees": Window(
+        "back", 140, 640, 220, "Backs of the knees", "the backs of the knees and calves",
+        (
+            (300, 700, "Tendons", "middle"),
+            (300, 738, "Knee crease", "middle"),
+            (300, 850, "Calf muscles", "middle"),
+        ),
+    ),
+}  # fmt: skip
+
+
+def window_position(kind: str, map_x: float, map_y: float) -> tuple[float, float]:
+    """Where a map position falls in a windowed close-up, in its 0..1 frame, rounded
+    as the model stores it: what a point's detail_x / detail_y should be."""
+    x, y = WINDOWS[kind].to_detail(float(map_x), float(map_y))
+    return round(x, 3), round(y, 3)
+
+
+# --- Measures: finger-widths and guide lines ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Guide:
+    """How to measure one's way to a point, drawn from a landmark to it.
+
+    ``fingers`` > 0 draws a ruler of that many finger-widths (the cun the
+    locating steps count in); 0 draws a plain guide line with ``ticks`` (the
+    fractions marked along it, e.g. (0.5,) for "halfway"). ``frame`` is
+    "map" (the figure and its windowed close-ups) or a drawn close-up kind.
+    """
+
+    start: tuple[float, float]
+    end: tuple[float, float]
+    label: str
+    fingers: int = 0
+    ticks: tuple[float, ...] = ()
+    frame: str = "map"
+
+
+def _fingers(count: int) -> str:
+    return f"{count} finger-width{'s' if count != 1 else ''}"
+
+
+# Keyed by the point's standard code; the steps in starter.py count the same.
+GUIDES: dict[str, Guide] = {
+    "GB21": Guide(C7, ACROMION, "Halfway: C7 to the shoulder tip", ticks=(0.5,)),
+    "GB30": Guide(TROCHANTER, SACRAL_HIATUS, "A third of the way to the sacrum", ticks=(1 / 3,)),
+    "BL23": Guide((250, 360), (230, 360), _fingers(2), fingers=2),
+    "BL25": Guide((250, 400), (230, 400), _fingers(2), fingers=2),
+    "BL52": Guide((250, 360), (210, 360), _fingers(4), fingers=4),
+    "BL42": Guide((250, 205), (210, 205), _fingers(4), fingers=4),
+    "BL43": Guide((250, 220), (210, 220), _fingers(4), fingers=4),
+    "GV4": Guide((196, 395), (304, 395), "Count up two bumps from L4"),
+    "GV3": Guide((196, 395), (304, 395), "L4: level with the hip bones"),
+    "BL40": Guide((186, 712), (216, 712), "Midway between tendons", ticks=(0.5,)),
+    "ST36": Guide((190, 726), (190, 770), _fingers(4), fingers=4),
+    "SP6": Guide((214, 944), (214, 908), _fingers(4), fingers=4),
+    "PC6": Guide((200, 307), (200, 380), _fingers(3), fingers=3, frame="hand"),
+}
+
+
+def _guide_svg(guide: Guide, tf: Transform, *, size: float, frame: float = _S) -> str:
+    """A ruler (finger-widths) or a guide line, and its label beside it."""
+    (x0, y0), (x1, y1) = tf(*guide.start), tf(*guide.end)
+    dx, dy = x1 - x0, y1 - y0
+    length = (dx * dx + dy * dy) ** 0.5 or 1.0
+    nx, ny = -dy / length, dx / length  # Unit normal.
+    tick = size * 0.45
+    extensions = ""
+    if guide.fingers:
+        # A ruler is drawn beside the line it measures, like a dimension on a
+        # plan (below a level one, to the right of an upright one), so the
+        # markers at its end do not hide it; thin lines lead back to the ends.
+        if (ny < 0) if abs(dy) <= abs(dx) else (nx < 0):
+            nx, ny = -nx, -ny
+        shift = size * 2.1
+        ox, oy = nx * shift, ny * shift
+        extensions = (
+            f'<path class="guide-extension" d="M{_n(x0)} {_n(y0)} L{_n(x0 + ox)} {_n(y0 + oy)} '
+            f'M{_n(x1)} {_n(y1)} L{_n(x1 + ox)} {_n(y1 + oy)}" fill="none" stroke="{GUIDE}" '
+            f'stroke-width="{_n(size * 0.08)}" stroke-dasharray="{_n(size * 0.2)}"/>'
+        )
+        x0, y0, x1, y1 = x0 + ox, y0 + oy, x1 + ox, y1 + oy
+    d = [f"M{_n(x0)} {_n(y0)} L{_n(x1)} {_n(y1)}"]
+    if guide.fingers:
+        marks = [i / guide.fingers for i in range(guide.fingers + 1)]
+    else:
+        marks = list(guide.ticks)
+    for t in marks:
+        px, py = x0 + dx * t, y0 + dy * t
+        d.append(
+            f"M{_n(px - nx * tick)} {_n(py - ny * tick)} L{_n(px + nx * tick)} {_n(py + ny * tick)}"
+        )
+    dash = "" if guide.fingers else f' stroke-dasharray="{_n(size * 0.5)} {_n(size * 0.35)}"'
+    line = (
+        f'<path class="guide-line" d="{" ".join(d)}" fill="none" stroke="{GUIDE}" '
+        f'stroke-width="{_n(size * 0.17)}" stroke-linecap="round"{dash}/>{extensions}'
+    )
+    # The label just below a level ruler, or beside a slanted or upright one.
+    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+    if abs(dy) <= abs(dx) * 0.6:
+        # Centred under a ruler, over a guide line, kept inside the frame
+        # (bold letters run about 0.6 em wide).
+        half = len(guide.label) * size * 0.31
+        lx, anchor = min(max(mx, half + 4), frame - half - 4), "middle"
+        ly = max(y0, y1) + size * 1.55 if guide.fingers else min(y0, y1) - size * 0.7
+    else:
+        lx, ly, anchor = max(x0, x1) + size * 0.8, my + size * 0.35, "start"
+    text = (
+        f'<text class="guide-label" x="{_n(lx)}" y="{_n(ly)}" text-anchor="{anchor}" '
+        f'font-size="{_n(size)}" font-weight="600" font-family="{FONT}" fill="{GUIDE}" '
+        'paint-order="stroke" '
+        f'stroke="#ffffff" stroke-width="{_n(size * 0.3)}" stroke-linejoin="round">'
+        f"{escape(guide.label)}</text>"
+    )
+    return f'<g class="guide">{line}{text}</g>'
+
 
 def detail_polygon(kind: str) -> list[tuple[float, float]]:
     """Like outline_polygon, for a close-up (its own 0..1 frame)."""
+    if kind in WINDOWS:
+        window = WINDOWS[kind]
+        return [window.to_detail(x, y) for x, y in outline_polygon(window.view)]
     return [(p[0] / _S, p[1] / _S) for p in _DETAIL_POINTS[kind]]
 
 
 def _detail_caption(kind: str, front: bool) -> str:
     """The short label drawn in the close-up's top right corner."""
+    if kind in WINDOWS:
+        return WINDOWS[kind].caption
     if kind == "hand":
         return "Palm side" if front else "Back of the hand"
     if kind == "foot":
@@ -654,6 +974,8 @@ def _detail_caption(kind: str, front: bool) -> str:
 
 def _detail_name(kind: str, front: bool) -> str:
     """What the close-up shows, for its title and description."""
+    if kind in WINDOWS:
+        return WINDOWS[kind].shows
     if kind == "hand":
         return "the palm side of the hand and wrist" if front else "the back of the hand"
     if kind == "foot":
@@ -677,6 +999,27 @@ def _detail_hints(kind: str, front: bool) -> str:
     )
 
 
+def _labels(labels: Iterable[tuple[float, float, str, str]], tf: Transform) -> str:
+    return "".join(_label(*tf(x, y), text, size=16, anchor=anchor) for x, y, text, anchor in labels)
+
+
+def _detail_drawing(kind: str, front: bool) -> str:
+    """The close-up's picture without markers: drawn, or a window onto the figure."""
+    if kind in WINDOWS:
+        window = WINDOWS[kind]
+        return (
+            f'<g class="detail detail-{kind}">'
+            f"{_figure_body(window.view, window.transform, window.zoom)}"
+            f"{_labels(window.labels, window.transform)}</g>"
+        )
+    return (
+        f'<g class="detail detail-{kind}">'
+        f'<path class="figure-outline" d="{_DETAILS[kind]}" fill="{BODY_FILL}" stroke="{OUTLINE}" '
+        f'stroke-width="3" stroke-linejoin="round"/>{_detail_hints(kind, front)}'
+        f"{_labels(_DETAIL_LABELS.get((kind, front), ()), _identity)}</g>"
+    )
+
+
 def detail_svg(
     kind: str,
     x: float,
@@ -687,26 +1030,45 @@ def detail_svg(
     front: bool = False,
     paired: bool = False,
     id_prefix: str = "detail",
+    guide: Guide | None = None,
 ) -> str:
-    """A close-up (``hand``, ``foot`` or ``head``) with one point marked.
+    """A close-up with one point marked.
 
-    (x, y) is in the close-up's own 0..1 frame (see DETAIL_LANDMARKS).
-    ``front`` shows the palm side of the hand, or faint eyebrows on the head
-    for face-side points; the caption in the corner says which side is shown.
-    ``paired`` marks the mirror spot at 1 - x too (both sides of the head).
+    ``kind`` is a drawn close-up (``hand``, ``foot``, ``head``) or a window
+    onto the figure (``WINDOWS``: ``shoulders``, ``low-back``, ``knees``).
+    (x, y) is in the close-up's own 0..1 frame (see DETAIL_LANDMARKS and
+    window_position). ``front`` shows the palm side of the hand, or faint
+    eyebrows on the head for face-side points; the caption in the corner says
+    which side is shown. ``paired`` marks the mirror spot at 1 - x too (both
+    sides of the head, the back or the knees). ``guide`` draws how to measure
+    the way to the point.
     """
     if kind not in DETAIL_KINDS:
         raise ValueError(f"kind must be one of {DETAIL_KINDS}, not {kind!r}")
-    spots = marker_positions(Marker(x, y, title, paired))
+    if kind in WINDOWS:
+        window = WINDOWS[kind]
+        # Paired points mirror about the body's midline, which is the window's
+        # only if the window is centred on it.
+        mirror_x = (WIDTH - window.left * 2 - window.size) / window.size
+        spots = [(x, y)]
+        if paired and abs(x * window.size + window.left - WIDTH / 2) > 1e-3:
+            spots.append((mirror_x + 1 - x, y))
+        guide_tf: Transform = window.transform
+    else:
+        spots = marker_positions(Marker(x, y, title, paired))
+        guide_tf = _identity
     dots = "".join(_marker(sx * _S, sy * _S, title, scale=1.2) for sx, sy in spots)
+    guide_markup = ""
+    if guide is not None and (guide.frame == "map") == (kind in WINDOWS):
+        guide_markup = _guide_svg(guide, guide_tf, size=17)
     caption = _detail_caption(kind, front)
     body = (
-        f'<g class="detail detail-{kind}">'
-        f'<path class="figure-outline" d="{_DETAILS[kind]}" fill="{BODY_FILL}" stroke="{OUTLINE}" '
-        f'stroke-width="3" stroke-linejoin="round"/>{_detail_hints(kind, front)}</g>'
+        f"{_detail_drawing(kind, front)}{guide_markup}"
         f'<g class="markers">{dots}</g>'
         f'<text class="diagram-caption" x="{_S - 6}" y="26" text-anchor="end" '
-        f'font-size="20" fill="{OUTLINE}">{escape(caption)}</text>'
+        f'font-size="20" font-family="{FONT}" fill="{OUTLINE}" paint-order="stroke" '
+        'stroke="#ffffff" '
+        f'stroke-width="5" stroke-linejoin="round">{escape(caption)}</text>'
     )
     return _svg(
         view_box=f"0 0 {_S} {_S}",
@@ -773,7 +1135,7 @@ def body_map_svg(
         )
     body = f'{figures}<g class="regions">{"".join(links)}</g>'
     return _svg(
-        view_box=f"{-_PAD} 0 {2 * WIDTH + _MAP_GAP + 2 * _PAD} {HEIGHT + _MAP_TOP + _PAD}",
+        view_box=f"{-PAD} 0 {2 * WIDTH + _MAP_GAP + 2 * PAD} {HEIGHT + _MAP_TOP + PAD}",
         css_class="body-map-svg",
         id_prefix=id_prefix,
         title=title,
@@ -786,20 +1148,34 @@ def body_map_svg(
 # --- Model wrappers -------------------------------------------------------------
 
 
+def point_guide(point) -> Guide | None:
+    """The measure drawn for a point located by finger-widths or a guide line."""
+    return GUIDES.get(point.code)
+
+
 def point_diagram(point) -> SafeString:
-    """The full-body diagram for a ``Point``, its spot marked (both sides if paired)."""
+    """The full-body diagram for a ``Point``, its spot marked (both sides if paired).
+
+    A point's measure is drawn here only when it has no close-up to carry it."""
     side = "back" if point.view == "back" else "front"
     region = getattr(point.region, "name", "")
     where = f" ({region.lower()})" if region else ""
     sides = ", on both sides" if point.paired else ""
     title = f"Where to find {point.code} {point.english_name}"
     desc = (
-        f"An outline of a standing body seen from the {side}. "
+        f"An outline of a standing body seen from the {side}, with the bones you can feel "
+        f"(the spine, shoulder blades, hip bones, knees and ankle bones). "
         f"A red dot marks {point.code}{where}{sides}."
     )
     marker = Marker(float(point.map_x), float(point.map_y), point.code, point.paired)
+    guide = point_guide(point)
+    closed_up = point.detail in WINDOWS and point.detail_x is not None
+    if guide and (guide.frame != "map" or closed_up):
+        guide = None
     return mark_safe(  # noqa: S308 - every piece of text is escaped by figure_svg.
-        figure_svg(side, [marker], title=title, desc=desc, id_prefix=f"diagram-{point.slug}")
+        figure_svg(
+            side, [marker], title=title, desc=desc, id_prefix=f"diagram-{point.slug}", guide=guide
+        )
     )
 
 
@@ -809,8 +1185,13 @@ def point_detail(point) -> SafeString | None:
         return None
     front = point.view == "front"
     shows = _detail_name(point.detail, front)
+    guide = point_guide(point)
+    measured = f" {guide.label}." if guide else ""
     title = f"Close-up of {point.code}: {shows}"
-    desc = f"A close-up drawing of {shows}. A red dot marks {point.code} {point.english_name}."
+    desc = (
+        f"A close-up drawing of {shows}, with the landmarks you can feel named. "
+        f"A red dot marks {point.code} {point.english_name}.{measured}"
+    )
     return mark_safe(  # noqa: S308 - every piece of text is escaped by detail_svg.
         detail_svg(
             point.detail,
@@ -819,8 +1200,9 @@ def point_detail(point) -> SafeString | None:
             title=title,
             desc=desc,
             front=front,
-            paired=point.paired and point.detail == "head",
+            paired=point.paired and (point.detail == "head" or point.detail in WINDOWS),
             id_prefix=f"detail-{point.slug}",
+            guide=guide,
         )
     )
 

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import re
+from typing import cast
 from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from django.utils.html import format_html
 
 from points import images, search
 from points.models import BodyRegion, Concern, PointImage, Tool
@@ -113,34 +116,126 @@ class LibraryFilterForm(forms.Form):
         return bool(self.querystring_without_page())
 
 
-class PointImageForm(forms.ModelForm):
-    """An illustration for a point: checked by Pillow, re-encoded, renamed."""
+class KeptFileInput(forms.HiddenInput):
+    """The signed reference to a kept upload, hidden, with a visible note
+    saying which file is kept."""
 
-    # A plain file field: the checks in points.images give clearer messages
-    # than ImageField's generic "not an image".
-    image = forms.FileField(
-        help_text="JPEG, PNG or WebP, up to 5 MB. SVG is not accepted. "
-        "Location and camera data are removed."
-    )
+    is_hidden = False  # the admin shows the row, so the note is seen
 
-    class Meta:
-        model = PointImage
-        fields = ["image", "alt_text", "caption", "position"]
+    def render(self, name, value, attrs=None, renderer=None):
+        field = super().render(name, value, attrs, renderer)
+        kept = images.pending_display_name(value or "")
+        if not kept:
+            return field
+        return format_html(
+            '{}<p class="kept-file" role="status">Kept from your last try: <strong>{}</strong>. '
+            "It is saved with the page unless you choose another file.</p>",
+            field,
+            kept,
+        )
 
-    def clean_image(self):
-        upload = self.cleaned_data["image"]
-        if upload is self.initial.get("image"):
-            return upload  # unchanged on an edit
+
+class CheckedImageForm(forms.ModelForm):
+    """A model form with one uploaded image, checked by Pillow, re-encoded and
+    renamed (see points.images), and kept across a failed save.
+
+    When any field of the page has an error, browsers drop the chosen file.
+    So a file that passed its checks is put aside in storage under
+    ``pending/`` and the form carries a signed reference to it in a hidden
+    field; the next submit uses it unless another file is chosen. It is
+    checked again when used, like every upload.
+
+    Subclasses set ``image_field`` (the model's ImageField), ``web_field``
+    (optional: where a WebP rendition goes), list both ``image_field`` and
+    ``"pending_image"`` in ``Meta.fields`` order as they like, and
+    ``image_required``.
+    """
+
+    image_field = "image"
+    web_field: str | None = "web"
+    image_required = True
+    pending_image = forms.CharField(widget=KeptFileInput, required=False, label="Kept file")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # ImageField's generic "not an image" is replaced by the clearer checks
+        # in points.images; "required" is decided in clean, where a kept file counts.
+        field = forms.FileField(
+            required=False,
+            label=self.fields[self.image_field].label,
+            help_text="JPEG, PNG or WebP, up to 5 MB. SVG is not accepted. "
+            "Location and camera data are removed.",
+        )
+        self.fields[self.image_field] = field
+        self._pending_name: str | None = None
+        # The "kept file" row shows only when there is one.
+        token = self.data.get(self.add_prefix("pending_image"), "") if self.is_bound else ""
+        self.fields["pending_image"].widget.is_hidden = not images.pending_display_name(token)
+
+    def _keep(self, upload) -> None:
+        name = images.keep_pending(upload)
+        self._pending_name = name
+        data = cast(QueryDict, self.data).copy()
+        data[self.add_prefix("pending_image")] = images.sign_pending(name)
+        self.data = data
+        self.fields["pending_image"].widget.is_hidden = False
+
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
+        field = self.image_field
+        upload = self.files.get(self.add_prefix(field))
+        if field in self.errors:
+            return cleaned
+        if upload:
+            self._keep(upload)
+            return cleaned
+        kept = images.open_pending(self.cleaned_data.get("pending_image") or "")
+        if kept is not None:
+            try:
+                images.validate_image(kept)
+            except forms.ValidationError as error:
+                self.add_error(field, error)
+                return cleaned
+            cleaned[field] = kept
+            self._pending_name = kept.stored_name
+        elif not cleaned.get(field) and not self.initial.get(field) and self.image_required:
+            self.add_error(field, "Choose an image file (JPEG, PNG or WebP).")
+        return cleaned
+
+    def clean_image_upload(self, upload):
+        if upload is self.initial.get(self.image_field) or not upload:
+            return upload  # unchanged on an edit, or nothing chosen
         images.validate_image(upload)
         return upload
 
-    def save(self, commit: bool = True) -> PointImage:
+    def has_changed(self) -> bool:
+        # A kept file alone makes an extra inline form count as filled in.
+        return super().has_changed() or bool(self.data.get(self.add_prefix("pending_image")))
+
+    def save(self, commit: bool = True):
         instance = super().save(commit=False)
-        if "image" in self.changed_data:
-            upload = self.cleaned_data["image"]
+        field = self.image_field
+        upload = self.cleaned_data.get(field)
+        if upload and upload is not self.initial.get(field):
             original, web = images.reencode(upload)
-            instance.image.save(original.name, original, save=False)
-            instance.web.save(web.name, web, save=False)
+            getattr(instance, field).save(original.name, original, save=False)
+            if self.web_field:
+                getattr(instance, self.web_field).save(web.name, web, save=False)
+        if self._pending_name:
+            images.drop_pending(self._pending_name)
         if commit:
             instance.save()
+            self._save_m2m()  # type: ignore[attr-defined]  # ModelForm.save's own step
         return instance
+
+
+class PointImageForm(CheckedImageForm):
+    """An illustration for a point."""
+
+    class Meta:
+        model = PointImage
+        fields = ["image", "pending_image", "alt_text", "caption", "position"]
+
+    def clean_image(self):
+        return self.clean_image_upload(self.cleaned_data["image"])

@@ -20,14 +20,17 @@ EXIF (camera, GPS position), XMP and comments never reach the site.
 
 from __future__ import annotations
 
+import uuid
 import warnings
 from io import BytesIO
 from pathlib import PurePath
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_SIDE = 6000
@@ -208,3 +211,67 @@ def reencode(uploaded_file) -> tuple[ContentFile, ContentFile]:
 
     suffix = SUFFIXES[family][0]
     return ContentFile(original, name=f"image{suffix}"), ContentFile(web, name="web.webp")
+
+
+# --- Uploads kept across a failed save ---------------------------------------------
+# A checked upload is put aside under pending/ with a random name; the form
+# carries a signed reference, so no one can point it at another file. The
+# original name is kept in the reference, for the message beside the field.
+
+PENDING_DIR = "pending"
+_PENDING_SALT = "points.images.pending"
+
+
+def keep_pending(uploaded_file) -> str:
+    """Store a checked upload under pending/; returns its storage name."""
+    suffix = PurePath(uploaded_file.name or "").suffix.lower()
+    uploaded_file.seek(0)
+    name = default_storage.save(f"{PENDING_DIR}/{uuid.uuid4().hex}{suffix}", uploaded_file)
+    uploaded_file.seek(0)
+    return f"{name}|{PurePath(uploaded_file.name or 'image').name[:100]}"
+
+
+def sign_pending(name: str) -> str:
+    return signing.dumps(name, salt=_PENDING_SALT, compress=True)
+
+
+class PendingFile(File):
+    """A kept upload, opened from storage, with the name it was uploaded as."""
+
+    display_name = ""
+    stored_name = ""
+
+
+def open_pending(token: str, max_age: int = 24 * 3600) -> PendingFile | None:
+    """The kept upload a signed reference names, or None (bad, old or gone)."""
+    if not token:
+        return None
+    try:
+        value = signing.loads(token, salt=_PENDING_SALT, max_age=max_age)
+    except signing.BadSignature:
+        return None
+    stored, _, shown = str(value).partition("|")
+    if not stored.startswith(f"{PENDING_DIR}/") or ".." in stored:
+        return None
+    if not default_storage.exists(stored):
+        return None
+    kept = PendingFile(default_storage.open(stored, "rb"), name=shown or "image")
+    kept.display_name = shown
+    kept.stored_name = stored
+    return kept
+
+
+def pending_display_name(token: str) -> str:
+    """The name a kept upload was chosen under, for the note beside the field."""
+    kept = open_pending(token)
+    if kept is None:
+        return ""
+    kept.close()
+    return kept.display_name
+
+
+def drop_pending(name: str) -> None:
+    """Delete a kept upload once it has been saved for good."""
+    stored = name.partition("|")[0] if "|" in name else getattr(name, "stored_name", name)
+    if stored.startswith(f"{PENDING_DIR}/"):
+        default_storage.delete(stored)

@@ -132,6 +132,9 @@ class Point(models.Model):
         HAND = "hand", "Hand"
         FOOT = "foot", "Foot"
         HEAD = "head", "Head"
+        SHOULDERS = "shoulders", "Neck and shoulders (from behind)"
+        LOW_BACK = "low-back", "Lower back and hips (from behind)"
+        KNEES = "knees", "Backs of the knees"
 
     code = models.CharField(
         max_length=12, unique=True, help_text="Standard code, e.g. BL23 or EX-HN3."
@@ -159,7 +162,7 @@ class Point(models.Model):
     )
     map_x = models.DecimalField(max_digits=4, decimal_places=3, validators=UNIT)
     map_y = models.DecimalField(max_digits=4, decimal_places=3, validators=UNIT)
-    detail = models.CharField(max_length=4, choices=Detail, default=Detail.NONE, blank=True)
+    detail = models.CharField(max_length=10, choices=Detail, default=Detail.NONE, blank=True)
     detail_x = models.DecimalField(
         max_digits=4, decimal_places=3, validators=UNIT, null=True, blank=True
     )

@@ -1,34 +1,27 @@
 """A point's diagram as a PNG share card (Open Graph / Twitter image).
 
-Link previews cannot show inline SVG, so the card is drawn with Pillow from
-the very markup ``points.diagrams`` produces: the figure's paths are read
-back from ``figure_svg`` and the markers use its placement rule, so the PNG
-and the page's SVG always agree. Nothing is written to disk.
-
-The card is drawn SUPERSAMPLE times larger and scaled down, which gives
-smooth edges (Pillow draws polygons without anti-aliasing). Coordinates are
-continuous throughout, so a position p on the card is p * SUPERSAMPLE on the
-large canvas.
+Link previews cannot show inline SVG, so the card is an SVG of its own (the
+page's very figure from ``points.diagrams``, nested, beside the names) turned
+into PNG by resvg, a maintained SVG renderer. One drawing, two outputs: the
+page and the card can never disagree. Text is set in DejaVu Sans, with
+resvg falling back to any installed font that has a missing letter (Noto
+Sans CJK for Chinese, Japanese and Korean), so every language's letters
+appear. Nothing is written to disk and nothing is fetched.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
-import xml.etree.ElementTree as ET
-from collections.abc import Iterator, Sequence
-from functools import cache
-from io import BytesIO
 
+import resvg_py
 from django.conf import settings
 from django.urls import reverse
-from PIL import Image, ImageDraw, ImageFont
+from django.utils.html import escape
 
 import pagecache
 from points import diagrams
 
-SUPERSAMPLE = 3
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 
 # Colours from the site (static/css/site.css) and the diagrams.
@@ -40,17 +33,19 @@ MUTED = "#5c514a"
 TEAL = "#1f5f5b"
 CLAY = "#9a4a2a"
 
-# Markers are drawn larger than the SVG's so they read in a small preview;
-# their centres stay exactly where the SVG puts them.
-MARKER_BOOST = 1.5
-# Thin SVG strokes would vanish at card scale.
-MIN_STROKE = 1.2
+# DejaVu Sans sets Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew and
+# Arabic; a line with Chinese, Japanese or Korean letters is set in Noto Sans
+# CJK, which has Latin and Greek too (both are Debian packages:
+# fonts-dejavu-core, fonts-noto-cjk). resvg falls back to any installed font
+# for a letter the chosen one lacks, but then picks that font (often a serif)
+# for the whole line, hence the choice per line.
+FONT_FAMILY = "DejaVu Sans, sans-serif"
+WIDE_FONT_FAMILY = "Noto Sans CJK SC, Noto Sans CJK JP, sans-serif"
+SANS_SERIF = "DejaVu Sans"
 
 # (left, top, width, height) in pixels: the area the 500 x 1000 map frame is
 # scaled into, uniformly and centred.
 Box = tuple[float, float, float, float]
-
-_SVG = "{http://www.w3.org/2000/svg}"
 
 
 # --- Positions ----------------------------------------------------------------
@@ -67,11 +62,6 @@ def _frame(box: Box) -> tuple[float, float, float]:
     )
 
 
-def _marker_spots(x: float, y: float, paired: bool) -> list[tuple[float, float]]:
-    # The SVG's own placement rule (a paired point mirrors at 1 - x).
-    return diagrams.marker_positions(diagrams.Marker(float(x), float(y), "", paired))
-
-
 def marker_pixels(view: str, x: float, y: float, paired: bool, box: Box) -> list[tuple[int, int]]:
     """Where the marker(s) land in ``box``: the SVG circles' centres, scaled.
 
@@ -80,9 +70,10 @@ def marker_pixels(view: str, x: float, y: float, paired: bool, box: Box) -> list
     if view not in diagrams.VIEWS:
         raise ValueError(f"view must be one of {diagrams.VIEWS}, not {view!r}")
     scale, ox, oy = _frame(box)
+    spots = diagrams.marker_positions(diagrams.Marker(float(x), float(y), "", paired))
     return [
         (round(ox + sx * diagrams.WIDTH * scale), round(oy + sy * diagrams.HEIGHT * scale))
-        for sx, sy in _marker_spots(x, y, paired)
+        for sx, sy in spots
     ]
 
 
@@ -93,233 +84,50 @@ def figure_box(width: int = CARD_WIDTH, height: int = CARD_HEIGHT) -> Box:
     return (pad * 1.5, pad, figure_height / 2, figure_height)
 
 
-# --- Reading the SVG back -------------------------------------------------------
-
-_TOKEN = re.compile(r"[MLCZ]|-?(?:\d+\.?\d*|\.\d+)")
-_CURVE_STEPS = 10
+# --- Text ---------------------------------------------------------------------------
 
 
-def _cubic(p0, p1, p2, p3) -> Iterator[tuple[float, float]]:
-    for i in range(1, _CURVE_STEPS + 1):
-        t = i / _CURVE_STEPS
-        u = 1 - t
-        yield (
-            u**3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0] + t**3 * p3[0],
-            u**3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1] + t**3 * p3[1],
-        )
+def _em(char: str) -> float:
+    """A rough advance width in ems: wide for CJK, narrow for the rest.
+
+    Only used to wrap lines; resvg does the real shaping."""
+    if unicodedata.east_asian_width(char) in ("W", "F"):
+        return 1.0
+    return 0.33 if char.isspace() else 0.6
 
 
-def parse_path(d: str) -> list[tuple[list[tuple[float, float]], bool]]:
-    """The subpaths of an SVG path of absolute M, L, C and Z commands (all that
-    diagrams.py writes), curves flattened: [(points, closed), ...]."""
-    tokens = _TOKEN.findall(d)
-    subpaths: list[tuple[list[tuple[float, float]], bool]] = []
-    points: list[tuple[float, float]] = []
-    command, i = "", 0
-
-    def take(count: int) -> list[tuple[float, float]]:
-        nonlocal i
-        values = [float(v) for v in tokens[i : i + 2 * count]]
-        i += 2 * count
-        return list(zip(values[::2], values[1::2], strict=True))
-
-    while i < len(tokens):
-        if tokens[i] in "MLCZ":
-            command = tokens[i]
-            i += 1
-        if command == "M":
-            if points:
-                subpaths.append((points, False))
-            points = take(1)
-            command = "L"  # Further pairs after M are lines.
-        elif command == "L":
-            points += take(1)
-        elif command == "C":
-            c1, c2, end = take(3)
-            points += _cubic(points[-1], c1, c2, end)
-        elif command == "Z":
-            subpaths.append((points, True))
-            points, command = [], ""
+def _wrap(text: str, size: float, width: float, max_lines: int) -> list[str]:
+    """Lines of at most ``width`` px, breaking between words (or between any
+    two wide letters, for scripts written without spaces)."""
+    tokens: list[str] = []
+    for word in text.split():
+        if any(_em(c) == 1.0 for c in word):
+            tokens.extend(word)  # each CJK letter may start a line
         else:
-            raise ValueError(f"unsupported path data: {d[:40]!r}")
-    if points:
-        subpaths.append((points, False))
-    return subpaths
-
-
-@cache
-def _figure_shapes(view: str) -> list[dict]:
-    """The figure's paths and circles as figure_svg draws them, in map units."""
-    root = ET.fromstring(diagrams.figure_svg(view, [], title="", desc=""))  # noqa: S314 - our own markup.
-    shapes = []
-    for element in root.iter():
-        tag = element.tag.removeprefix(_SVG)
-        if tag not in ("path", "circle"):
-            continue
-        a = element.attrib
-        shape = {
-            "fill": a.get("fill", "none"),
-            "stroke": a.get("stroke", "none"),
-            "width": float(a.get("stroke-width", 1)),
-            "opacity": float(a.get("opacity", 1)),
-            "dash": [float(v) for v in a.get("stroke-dasharray", "").split()],
-        }
-        if tag == "path":
-            shape["subpaths"] = parse_path(a["d"])
-        else:
-            shape["circle"] = (float(a["cx"]), float(a["cy"]), float(a["r"]))
-        shapes.append(shape)
-    return shapes
-
-
-# --- Drawing --------------------------------------------------------------------
-
-
-def _dashes(points: Sequence[tuple[float, float]], pattern: Sequence[float]):
-    """Split a polyline into the "on" pieces of a dash pattern."""
-    on, index, left = True, 0, pattern[0]
-    piece = [points[0]]
-    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
-        length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
-        done = 0.0
-        while length - done > left:
-            done += left
-            t = done / length
-            at = (x0 + (x1 - x0) * t, y0 + (y1 - y0) * t)
-            if on:
-                yield [*piece, at]
-            piece = [at]
-            on, index = not on, (index + 1) % len(pattern)
-            left = pattern[index]
-        left -= length - done
-        piece.append((x1, y1))
-    if on and len(piece) > 1:
-        yield piece
-
-
-def _stroke(draw: ImageDraw.ImageDraw, points, width: float) -> None:
-    draw.line(points, fill=255, width=max(1, round(width)), joint="curve")
-    radius = width / 2
-    for x, y in (points[0], points[-1]):  # Round caps.
-        draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
-
-
-def _paint(image: Image.Image, colour: str, opacity: float, shape) -> None:
-    """Draw into a mask, then lay the colour through it, so overlapping
-    segments of one translucent shape do not darken each other."""
-    mask = Image.new("L", image.size, 0)
-    shape(ImageDraw.Draw(mask))
-    bbox = mask.getbbox()
-    if bbox is None:
-        return
-    mask = mask.crop(bbox)  # Only the shape's own rectangle: far less to blend.
-    if opacity < 1:
-        mask = mask.point([round(v * opacity) for v in range(256)])
-    image.paste(colour, bbox, mask)
-
-
-def _draw_figure(image: Image.Image, view: str, box: Box) -> None:
-    scale, ox, oy = _frame(box)
-
-    def px(p):
-        return (ox + p[0] * scale, oy + p[1] * scale)
-
-    for shape in _figure_shapes(view):
-        width = max(shape["width"] * scale, MIN_STROKE * SUPERSAMPLE)
-        if "circle" in shape:
-            cx, cy, r = shape["circle"]
-            (x, y), r = px((cx, cy)), max(r * scale, width / 2)
-            _paint(
-                image,
-                shape["fill"],
-                shape["opacity"],
-                lambda d, x=x, y=y, r=r: d.ellipse((x - r, y - r, x + r, y + r), fill=255),
-            )
-            continue
-        subpaths = [([px(p) for p in points], closed) for points, closed in shape["subpaths"]]
-        if shape["fill"] != "none":
-            for points, _ in subpaths:
-                ImageDraw.Draw(image).polygon(points, fill=shape["fill"])
-        if shape["stroke"] != "none":
-
-            def strokes(d, subpaths=subpaths, shape=shape, width=width):
-                for points, closed in subpaths:
-                    line = [*points, points[0]] if closed else points
-                    if shape["dash"]:
-                        pattern = [v * scale for v in shape["dash"]]
-                        for piece in _dashes(line, pattern):
-                            _stroke(d, piece, width)
-                    else:
-                        _stroke(d, line, width)
-
-            _paint(image, shape["stroke"], shape["opacity"], strokes)
-
-
-def _draw_markers(image: Image.Image, spots: list[tuple[float, float]], scale: float) -> None:
-    halo, dot, ring = (r * scale * MARKER_BOOST for r in (19, 9, 3))
-    draw = ImageDraw.Draw(image)
-    for x, y in spots:
-        _paint(
-            image,
-            diagrams.MARKER,
-            0.22,
-            lambda d, x=x, y=y: d.ellipse((x - halo, y - halo, x + halo, y + halo), fill=255),
-        )
-    for x, y in spots:
-        outer = dot + ring / 2
-        draw.ellipse((x - outer, y - outer, x + outer, y + outer), fill="#ffffff")
-        inner = dot - ring / 2
-        draw.ellipse((x - inner, y - inner, x + inner, y + inner), fill=diagrams.MARKER)
-
-
-# --- Text -------------------------------------------------------------------------
-
-
-@cache
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
-
-
-@cache
-def _has_glyph(size: int, char: str) -> bool:
-    font = _font(size)
-    missing = font.getmask("\U000f0000")  # A private-use character: the font's blank box.
-    mask = font.getmask(char)
-    return char.isspace() or (mask.size, bytes(mask)) != (missing.size, bytes(missing))
-
-
-def drawable(text: str, size: int) -> str:
-    """``text`` with what Pillow's built-in font lacks replaced: accents are
-    dropped (ū -> u), dashes become hyphens, anything else a question mark."""
-    out = []
-    for char in text:
-        if not _has_glyph(size, char):
-            base = unicodedata.normalize("NFKD", char)
-            base = "".join(c for c in base if not unicodedata.combining(c))
-            if unicodedata.category(char) == "Pd":
-                char = "-"
-            elif base and all(_has_glyph(size, c) for c in base):
-                char = base
-            else:
-                char = "?"
-        out.append(char)
-    return "".join(out)
-
-
-def _wrap(text: str, size: int, width: float, max_lines: int) -> list[str]:
-    font, words = _font(size), text.split()
+            tokens.append(word)
     lines: list[str] = []
-    for word in words:
-        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
-            lines[-1] = f"{lines[-1]} {word}"
+    for token in tokens:
+        joiner = "" if lines and _em(token[0]) == 1.0 else " "
+        candidate = f"{lines[-1]}{joiner}{token}" if lines else token
+        if lines and sum(_em(c) for c in candidate) * size <= width:
+            lines[-1] = candidate
         else:
-            lines.append(word)
+            lines.append(token)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
-        while font.getlength(lines[-1] + "…") > width and " " in lines[-1]:
-            lines[-1] = lines[-1].rsplit(" ", 1)[0]
-        lines[-1] = lines[-1].rstrip(",;:") + "…"
+        last = lines[-1]
+        while sum(_em(c) for c in last + "…") * size > width and len(last) > 1:
+            last = last[:-1]
+        lines[-1] = last.rstrip(" ,;:") + "…"
     return lines
+
+
+def _text(x: float, y: float, text: str, size: float, colour: str, weight: int = 400) -> str:
+    family = WIDE_FONT_FAMILY if any(_em(c) == 1.0 for c in text) else FONT_FAMILY
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-family="{family}" font-size="{size:.1f}" '
+        f'font-weight="{weight}" fill="{colour}">{escape(text)}</text>'
+    )
 
 
 # The brand's four-point star (the ✦ in the site header), unit radius.
@@ -335,116 +143,106 @@ _STAR = [
 ]
 
 
-class _Text:
-    """A column of text laid out from the top, at card scale."""
-
-    def __init__(self, draw: ImageDraw.ImageDraw, left: float, top: float, width: float):
-        self.draw, self.left, self.y, self.width = draw, left, top, width
-
-    def line(self, text: str, size: int, colour: str, *, gap: float = 0.0) -> None:
-        s = SUPERSAMPLE
-        text = drawable(text, size * s)
-        self.draw.text((self.left * s, self.y * s), text, font=_font(size * s), fill=colour)
-        self.y += size * 1.18 + gap
-
-
-def _draw_text(image: Image.Image, point, left: float, width: int, height: int) -> None:
-    s = SUPERSAMPLE
-    draw = ImageDraw.Draw(image)
-    column_width = width - left - height * 0.09
+def _text_column(point, left: float, width: int, height: int) -> str:
+    column = width - left - height * 0.09
     scale = height / CARD_HEIGHT
     top = height * 0.13
+    parts = []
 
-    # The code in a teal badge.
-    code_size = round(40 * scale)
-    code = drawable(point.code, code_size * s)
-    code_width = _font(code_size * s).getlength(code) / s
+    code_size = 40 * scale
     pad_x, pad_y = 18 * scale, 10 * scale
-    draw.rounded_rectangle(
-        (
-            left * s,
-            top * s,
-            (left + code_width + 2 * pad_x) * s,
-            (top + code_size * 1.05 + 2 * pad_y) * s,
-        ),
-        radius=10 * scale * s,
-        fill=TEAL,
+    badge_w = sum(_em(c) for c in point.code) * code_size + 2 * pad_x
+    badge_h = code_size * 1.05 + 2 * pad_y
+    parts.append(
+        f'<rect x="{left:.1f}" y="{top:.1f}" width="{badge_w:.1f}" height="{badge_h:.1f}" '
+        f'rx="{10 * scale:.1f}" fill="{TEAL}"/>'
     )
-    draw.text(
-        ((left + pad_x) * s, (top + pad_y) * s), code, font=_font(code_size * s), fill="#ffffff"
+    parts.append(
+        _text(left + pad_x, top + pad_y + code_size * 0.9, point.code, code_size, "#ffffff", 700)
     )
     region = getattr(point.region, "name", "")
-    sides = "both sides" if point.paired else ""
-    facts = " · ".join(part for part in (region, sides) if part)
+    facts = " · ".join(p for p in (region, "both sides" if point.paired else "") if p)
     if facts:
-        fact_size = round(28 * scale)
-        fact_left = left + code_width + 2 * pad_x + 22 * scale
-        fact_width = (left + column_width - fact_left) * s
-        draw.text(
-            (fact_left * s, (top + pad_y + 8 * scale) * s),
-            _wrap(drawable(facts, fact_size * s), fact_size * s, fact_width, 1)[0],
-            font=_font(fact_size * s),
-            fill=MUTED,
-        )
+        fact_size = 28 * scale
+        fact_left = left + badge_w + 22 * scale
+        line = _wrap(facts, fact_size, left + column - fact_left, 1)[0]
+        parts.append(_text(fact_left, top + pad_y + code_size * 0.85, line, fact_size, MUTED))
 
-    text = _Text(draw, left, top + code_size + 2 * pad_y + 34 * scale, column_width)
-    name_size = round(70 * scale)
-    name = drawable(point.english_name, name_size * s)
-    for name_line in _wrap(name, name_size * s, column_width * s, 2):
-        text.line(name_line, name_size, INK)
-    text.y += 4 * scale
-    text.line(point.pinyin_name, round(40 * scale), CLAY, gap=26 * scale)
-    # The summary, in as many lines (up to three) as fit above the footer.
-    foot = height - height * 0.14
-    summary_size = round(29 * scale)
-    room = int((foot - 24 * scale - text.y) // (summary_size * 1.18 + 6 * scale))
+    y = top + badge_h + 34 * scale
+    name_size = 66 * scale
+    for line in _wrap(point.english_name, name_size, column, 2):
+        y += name_size * 1.02
+        parts.append(_text(left, y, line, name_size, INK, 700))
+    pinyin_size = 38 * scale
+    y += pinyin_size * 1.3
+    parts.append(_text(left, y, point.pinyin_name, pinyin_size, CLAY))
+    y += 26 * scale
+
+    foot = height * 0.86
+    summary_size = 28 * scale
+    room = int((foot - 20 * scale - y) // (summary_size * 1.3))
     if room > 0:
-        summary = drawable(point.summary, summary_size * s)
-        for summary_line in _wrap(summary, summary_size * s, column_width * s, min(room, 3)):
-            text.line(summary_line, summary_size, MUTED, gap=6 * scale)
+        for line in _wrap(point.share_summary, summary_size, column, min(room, 3)):
+            y += summary_size * 1.3
+            parts.append(_text(left, y, line, summary_size, MUTED))
 
-    # The spa's name at the foot, under a rule, with the brand's four-point star.
-    draw.line((left * s, foot * s, (width - height * 0.09) * s, foot * s), fill=LINE, width=2 * s)
-    spa_size = round(32 * scale)
-    star_x, star_y, r = left + 12 * scale, foot + 40 * scale, 12 * scale
-    draw.polygon(
-        [((star_x + dx * r) * s, (star_y + dy * r) * s) for dx, dy in _STAR],
-        fill=TEAL,
+    # The spa's name at the foot, under a rule, with the brand's star.
+    right = width - height * 0.09
+    parts.append(
+        f'<path d="M{left:.1f} {foot:.1f} H{right:.1f}" stroke="{LINE}" stroke-width="2"/>'
     )
-    footer = _Text(draw, left + 34 * scale, foot + 22 * scale, column_width)
-    footer.line(f"{settings.SPA_NAME} · pressure-point guides", spa_size, TEAL)
+    star_x, star_y, r = left + 12 * scale, foot + 40 * scale, 12 * scale
+    star = " ".join(f"{star_x + dx * r:.1f},{star_y + dy * r:.1f}" for dx, dy in _STAR)
+    parts.append(f'<polygon points="{star}" fill="{TEAL}"/>')
+    parts.append(
+        _text(
+            left + 34 * scale,
+            foot + 51 * scale,
+            f"{settings.SPA_NAME} · pressure-point guides",
+            32 * scale,
+            TEAL,
+        )
+    )
+    return "".join(parts)
 
 
 # --- The card ---------------------------------------------------------------------
 
 
-def point_png(point, *, width: int = CARD_WIDTH, height: int = CARD_HEIGHT) -> bytes:
-    """A share card for a ``Point``: the figure with its marker(s) on the left,
-    the code, names and the spa's name on the right. PNG bytes."""
-    s = SUPERSAMPLE
-    view = "back" if point.view == "back" else "front"
-    image = Image.new("RGB", (width * s, height * s), PAPER)
-    draw = ImageDraw.Draw(image)
-
+def card_svg(point, *, width: int = CARD_WIDTH, height: int = CARD_HEIGHT) -> str:
+    """The share card as SVG: the page's figure (markers and all) on the left,
+    the code, names and summary on the right."""
     box = figure_box(width, height)
     left, top, box_width, box_height = box
     panel_right = left * 2 + box_width
-    draw.rectangle((0, 0, panel_right * s, height * s), fill=SAND)
-    big_box = (left * s, top * s, box_width * s, box_height * s)
-    _draw_figure(image, view, big_box)
-    scale, ox, oy = _frame(big_box)
-    spots = [
-        (ox + x * diagrams.WIDTH * scale, oy + y * diagrams.HEIGHT * scale)
-        for x, y in _marker_spots(point.map_x, point.map_y, point.paired)
-    ]
-    _draw_markers(image, spots, scale)
+    # Nest the page's own <svg> in the card's, sized so that its map frame
+    # (inside the drawing's padding) fills the box exactly as marker_pixels says.
+    scale, ox, oy = _frame(box)
+    pad = diagrams.PAD * scale
+    figure = str(diagrams.point_diagram(point)).replace(
+        "<svg ",
+        f'<svg x="{ox - pad:.2f}" y="{oy - pad:.2f}" '
+        f'width="{diagrams.WIDTH * scale + 2 * pad:.2f}" '
+        f'height="{diagrams.HEIGHT * scale + 2 * pad:.2f}" ',
+        1,
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}">'
+        f'<rect width="{width}" height="{height}" fill="{PAPER}"/>'
+        f'<rect width="{panel_right:.1f}" height="{height}" fill="{SAND}"/>'
+        f"{figure}{_text_column(point, panel_right + height * 0.09, width, height)}</svg>"
+    )
 
-    _draw_text(image, point, panel_right + height * 0.09, width, height)
 
-    card = image.reduce(s)  # Averages each s x s block: the anti-aliasing.
-    out = BytesIO()
-    card.save(out, "PNG")
-    return out.getvalue()
+def render_png(svg: str) -> bytes:
+    """PNG bytes of an SVG, drawn by resvg with the system's fonts."""
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg, sans_serif_family=SANS_SERIF))
+
+
+def point_png(point, *, width: int = CARD_WIDTH, height: int = CARD_HEIGHT) -> bytes:
+    """A share card for a ``Point``. PNG bytes."""
+    return render_png(card_svg(point, width=width, height=height))
 
 
 def share_card(point) -> tuple[bytes, str]:

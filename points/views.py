@@ -83,6 +83,12 @@ def point_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug,
     )
+    return point_page(request, point)
+
+
+def point_page(request: HttpRequest, point: Point, *, preview: bool = False) -> HttpResponse:
+    """The public page for a point; ``preview`` renders unsaved changes for an
+    editor (no share card: its cache is keyed by the saved point)."""
     routines = Routine.objects.published().filter(steps__point=point).distinct()
     return render(
         request,
@@ -93,7 +99,10 @@ def point_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "detail_diagram": diagrams.point_detail(point),
             "routines": routines,
             "total_seconds": point.technique_seconds(),
-            "share_image_url": request.build_absolute_uri(raster.share_card_path(point)),
+            "preview": preview,
+            "share_image_url": ""
+            if preview
+            else request.build_absolute_uri(raster.share_card_path(point)),
         },
     )
 
@@ -115,6 +124,10 @@ def routine_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def routine_context(routine: Routine, steps) -> dict:
     """What the routine page shows; aftercare reuses it with some steps left out."""
     steps = list(steps)
+    for step in steps:
+        # Each step shows where its point is (the close-up where there is one):
+        # the plain list without JavaScript, the timer's picture with it.
+        step.figure = diagrams.point_detail(step.point) or diagrams.point_diagram(step.point)
     kinds = [(s.point.code, s.point.caution_kinds()) for s in steps]
     return {
         "routine": routine,

@@ -263,8 +263,44 @@ def test_card_draws_the_markers_where_marker_pixels_says(anonymous):
     assert image.getpixel(raster.marker_pixels("back", 0.5, 0.6, False, box)[0])[1] > 200
 
 
-def test_card_text_survives_characters_the_builtin_font_lacks():
-    assert raster.drawable("Shènshū – Yìntáng", 40) == "Shenshu - Yintang"
+def dark_pixels(png: bytes) -> int:
+    image = Image.open(BytesIO(png)).convert("L")
+    return sum(1 for v in image.tobytes() if v < 128)
+
+
+def lettering(text: str) -> bytes:
+    """``text`` as the card sets it, black on white, drawn by the card's renderer."""
+    return raster.render_png(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="80">'
+        '<rect width="400" height="80" fill="#ffffff"/>'
+        f"{raster._text(10, 60, text, 48, '#000000')}</svg>"
+    )
+
+
+@pytest.mark.parametrize("text", ["肾俞", "腎兪", "Νεφρό", "Шэньшу", "Shènshū"])
+def test_card_sets_every_language_in_real_letters(text):
+    drawn = lettering(text)
+    assert dark_pixels(drawn) > 150
+    # Not a row of boxes: each letter is its own shape, unlike a letter no
+    # font has (a private-use character).
+    assert lettering(text[0]) != lettering(text[1])
+    assert lettering(text[0]) != lettering("\U000f0000")
+
+
+def test_card_shows_a_chinese_name(anonymous):
+    point = f.point("BL23", english_name="肾俞")
+    tofu = f.point("BL25", english_name="\U000f0000\U000f0000")
+    tofu.code = point.code  # the same card but for the name
+    assert raster.point_png(point) != raster.point_png(tofu)
+    assert "肾俞" in raster.card_svg(point)
+
+
+def test_card_nests_the_pages_own_figure(anonymous):
+    point = f.point("BL23", view="back", map_x="0.460", map_y="0.360", paired=True)
+    svg = raster.card_svg(point)
+    figure = str(diagrams.point_diagram(point))
+    # The same drawing, placed in the card: everything after the opening tag.
+    assert figure.split(">", 1)[1] in svg
 
 
 # --- JSON-LD ------------------------------------------------------------------------------

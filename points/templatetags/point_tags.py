@@ -42,6 +42,16 @@ def traditional_names() -> str:
 
 
 @register.filter
+def clock(seconds: int | None) -> str:
+    """A timer's face: 510 -> "8:30"."""
+    try:
+        seconds = int(seconds or 0)
+    except (TypeError, ValueError):
+        return "0:00"
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+@register.filter
 def duration(seconds: int | None) -> str:
     """120 -> "2 min", 90 -> "1 min 30 s", 45 -> "45 s"."""
     try:

@@ -21,7 +21,11 @@ def test_routine_page_lists_steps_in_order_with_total(anonymous, routine):
     assert 'data-seconds="60"' in html
     assert "routine-timer.js" in html
     # The timer panel is hidden until the script reveals it: the page works without JS.
-    assert 'id="routine-timer" class="routine-timer" hidden' in html
+    assert 'id="routine-timer" class="routine-timer" data-total="120" hidden' in html
+    # Its clock shows the whole routine before start, not 0:00.
+    assert '<p class="timer-clock" aria-hidden="true">2:00</p>' in html
+    # Each step shows where its point is, for the plain list and for the timer.
+    assert html.count('class="routine-step-figure"><svg') == 2
 
 
 def test_routine_warns_about_pregnancy_points(anonymous, routine):

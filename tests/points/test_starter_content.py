@@ -209,6 +209,10 @@ def test_close_ups_for_the_points_that_need_them():
         "EX-HN3": "head",
         "GB20": "head",
         "BL10": "head",
+        # Windows onto the figure, with its landmarks, for the back, shoulders and knees.
+        **dict.fromkeys(["GB21", "GV14", "BL42", "BL43", "SI11", "GV11"], "shoulders"),
+        **dict.fromkeys(["BL23", "BL52", "GV4", "GV3", "BL25", "BL32", "GB30"], "low-back"),
+        **dict.fromkeys(["BL40", "BL57"], "knees"),
     }
     for code, p in POINTS.items():
         assert p.get("detail", "") == expected.get(code, ""), code
