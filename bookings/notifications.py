@@ -34,7 +34,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
 
 from bookings import ics
-from bookings.models import Appointment, BookingRules, CallbackRequest, OutgoingEmail, Status
+from bookings.models import (
+    Appointment,
+    BookingRules,
+    CallbackRequest,
+    OutgoingEmail,
+    SignInLink,
+    Status,
+)
 from spa.context_processors import identity
 
 logger = logging.getLogger("bookings.notifications")
@@ -71,6 +78,7 @@ STAFF_ALERT = "staff-alert"
 CALLBACK_ALERT = "callback-alert"
 CALLBACK_RECEIVED = "callback-received"
 UNDELIVERED_SUMMARY = "undelivered-summary"
+SIGN_IN = "sign-in"
 
 
 def notify(appointment: Appointment, kind: str) -> None:
@@ -93,6 +101,12 @@ def notify_callback(callback: CallbackRequest) -> None:
 def confirm_callback(callback: CallbackRequest) -> None:
     """Tell the client we will call them back: no word of why (that follows from the answers)."""
     _queue(CALLBACK_RECEIVED, callback=callback)
+
+
+def send_sign_in_link(link: SignInLink) -> None:
+    """The "My bookings" link. Queued for known and unknown addresses alike (the
+    request does the same work either way); a link with no client sends nothing."""
+    _queue(SIGN_IN, sign_in_link=link)
 
 
 def queue_reminder(appointment: Appointment) -> None:
@@ -152,7 +166,10 @@ def deliver(email_id: int) -> str | None:
     if not claimed:
         return None  # sent, being sent, given up on, or gone: nothing to do
     email = OutgoingEmail.objects.select_related(
-        "appointment__service", "appointment__therapist", "callback__service"
+        "appointment__service",
+        "appointment__therapist",
+        "callback__service",
+        "sign_in_link__client",
     ).get(pk=email_id)
     try:
         message = build_message(email)
@@ -189,6 +206,8 @@ def _sent_line(email: OutgoingEmail) -> tuple:
         return "Sent call-back confirmation for callback %s", email.callback_id
     if email.kind == UNDELIVERED_SUMMARY:
         return "Sent undelivered-mail summary #%s", email.pk
+    if email.kind == SIGN_IN:
+        return "Sent sign-in link #%s", email.sign_in_link_id
     return "Sent %s email for appointment %s", email.kind, email.appointment_id
 
 
@@ -254,6 +273,8 @@ def build_message(email: OutgoingEmail) -> EmailMultiAlternatives | None:
         message = _callback_received(email.callback)
     elif email.kind == UNDELIVERED_SUMMARY:
         message = _undelivered_summary(email)
+    elif email.kind == SIGN_IN:
+        message = _sign_in(email.sign_in_link)
     else:
         message = _appointment_email(email.appointment, email.kind)
     if message is not None:
@@ -395,6 +416,30 @@ def _callback_received(callback: CallbackRequest) -> EmailMultiAlternatives:
     )
 
 
+def _sign_in(link: SignInLink | None) -> EmailMultiAlternatives | None:
+    from bookings import sign_in
+
+    if link is None or link.client is None or link.used_at is not None:
+        return None  # an address we do not know, or a link already used: nothing to send
+    url = settings.SPA_SITE_URL + reverse("bookings:sign_in", args=[sign_in.token_for(link)])
+    context = {
+        "spa": identity(),
+        "url": url,
+        "minutes": settings.SPA_SIGN_IN_LINK_MINUTES,
+        "my_bookings_url": settings.SPA_SITE_URL + reverse("bookings:my_bookings"),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Your link to your bookings · {settings.SPA_NAME}",
+        body=render_to_string("emails/sign_in.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[link.client.email],
+        reply_to=[settings.SPA_EMAIL],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(render_to_string("emails/sign_in.html", context), "text/html")
+    return message
+
+
 def _undelivered_summary(summary: OutgoingEmail) -> EmailMultiAlternatives:
     failed = (
         OutgoingEmail.objects.filter(staff_alerted_at=summary.created)
@@ -444,6 +489,7 @@ def email_context(appointment: Appointment, kind: str) -> dict:
         "when_short": local_when(appointment.start, zone=False),
         "manage_url": manage_url,
         "ics_url": manage_url + "calendar.ics",
+        "my_bookings_url": settings.SPA_SITE_URL + reverse("bookings:my_bookings"),
         "cutoff_hours": cutoff,
         "cutoff_text": (
             f"You can cancel or move this booking online until {cutoff} hours before it "

@@ -468,7 +468,14 @@ def _health_initial(state: dict) -> dict:
 def health_step(request: HttpRequest) -> HttpResponse:
     state = _state(request)
     questions = _questions()
-    form = HealthForm(_posted(request), questions=questions, initial=_health_initial(state))
+    initial, since = _health_initial(state), None
+    if not state.get("answers"):
+        # A signed-in returning client: their last answers, to change only what changed.
+        from bookings.my_views import previous_answers
+
+        if previous := previous_answers(request, state, questions):
+            initial, since = {**initial, **previous[0]}, previous[1]
+    form = HealthForm(_posted(request), questions=questions, initial=initial)
     if request.method == "POST" and form.is_valid():
         rows = form.answer_rows()
         result = screening.screen(
@@ -493,7 +500,10 @@ def health_step(request: HttpRequest) -> HttpResponse:
         )
         return redirect("bookings:review")
     return _render_step(
-        request, "health", "bookings/step_health.html", {"form": form, "questions": questions}
+        request,
+        "health",
+        "bookings/step_health.html",
+        {"form": form, "questions": questions, "since": since},
     )
 
 
