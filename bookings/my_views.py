@@ -17,12 +17,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bookings import notifications, sign_in, views
-from bookings.forms import ANY
-from bookings.models import HOLDING, Appointment, Client, SignInLink, Therapist
+from bookings import notifications, screening, services, sign_in, views
+from bookings.forms import ANY, HealthForm
+from bookings.models import (
+    HOLDING,
+    Appointment,
+    Client,
+    HealthAnswers,
+    PreVisitChange,
+    SignInLink,
+    Therapist,
+)
 from spa import throttle
 
 
@@ -185,3 +193,63 @@ def previous_answers(request: HttpRequest, state: dict, questions) -> tuple[dict
             initial[f"d_{q.code}"] = row.get("detail", "")
     since = health.pre_visit_at or health.created
     return (initial, since) if initial else None
+
+
+# --- The pre-visit check ------------------------------------------------------------------
+
+
+@views._private
+@never_cache
+@sensitive_post_parameters()
+@sensitive_variables()
+@require_http_methods(["GET", "POST"])
+def pre_visit_check(request: HttpRequest, token: str) -> HttpResponse:
+    """The "today" questions again, from the email sent SPA_PRE_VISIT_HOURS before.
+
+    Answering is optional, and nothing is cancelled by it: a change that rules the
+    visit out offers to move it (and staff are told); one that needs a look flags
+    it for the therapist."""
+    appointment = views._appointment(token)
+    health = HealthAnswers.objects.filter(appointment=appointment).first()
+    if not appointment.holds_slot or appointment.start <= timezone.now() or health is None:
+        return redirect(appointment.get_absolute_url())
+    questions = views._questions()
+    today = [q for q in questions if q.pre_visit]
+    if appointment.pre_visit_answered_at is not None:
+        return _pre_visit_done(request, appointment, health, questions)
+    form = HealthForm(views._posted(request), questions=today, consent=False)
+    if request.method == "POST" and form.is_valid():
+        if too_many := views._manage_limit(request, token):
+            return too_many
+        services.record_pre_visit_check(appointment, form.answer_rows(), questions)
+        return redirect("bookings:pre_visit", token)
+    return render(
+        request,
+        "bookings/pre_visit.html",
+        {"appointment": appointment, "form": form, "questions": today},
+    )
+
+
+def _pre_visit_done(request, appointment, health, questions) -> HttpResponse:
+    guidance = []
+    if appointment.pre_visit_change == PreVisitChange.MOVE:
+        rows = {r.get("code"): r for r in health.answers if isinstance(r, dict)}
+        rows |= {r.get("code"): r for r in health.pre_visit_answers if isinstance(r, dict)}
+        result = screening.screen(
+            screening.rules_from_questions(questions),
+            [
+                screening.Answer(c, r.get("answer", ""), r.get("detail", ""))
+                for c, r in rows.items()
+            ],
+        )
+        guidance = list(result.guidance)
+    return render(
+        request,
+        "bookings/pre_visit_done.html",
+        {
+            "appointment": appointment,
+            "change": appointment.pre_visit_change,
+            "guidance": guidance,
+            "can_change": appointment.can_client_change(),
+        },
+    )

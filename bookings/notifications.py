@@ -54,6 +54,7 @@ KINDS = (
     "cancelled",
     "rescheduled",
     "reminder",
+    "pre-visit",
 )
 # The kinds that carry the calendar file: the entry is added, moved or removed.
 CALENDAR_KINDS = {"confirmed", "rescheduled", "cancelled"}
@@ -68,7 +69,14 @@ NOTE_TO_BRING = (
 GUIDANCE_KINDS = {"requested", "awaiting-clearance", "confirmed", "reminder"}
 # The kinds that only make sense while the appointment still holds its slot. A
 # queued task may run after a later cancellation; it then sends nothing.
-HOLDING_KINDS = {"requested", "awaiting-clearance", "confirmed", "rescheduled", "reminder"}
+HOLDING_KINDS = {
+    "requested",
+    "awaiting-clearance",
+    "confirmed",
+    "rescheduled",
+    "reminder",
+    "pre-visit",
+}
 
 
 # --- Enqueueing ---------------------------------------------------------------------
@@ -79,6 +87,7 @@ CALLBACK_ALERT = "callback-alert"
 CALLBACK_RECEIVED = "callback-received"
 UNDELIVERED_SUMMARY = "undelivered-summary"
 SIGN_IN = "sign-in"
+PRE_VISIT_ALERT = "pre-visit-alert"
 
 
 def notify(appointment: Appointment, kind: str) -> None:
@@ -101,6 +110,17 @@ def notify_callback(callback: CallbackRequest) -> None:
 def confirm_callback(callback: CallbackRequest) -> None:
     """Tell the client we will call them back: no word of why (that follows from the answers)."""
     _queue(CALLBACK_RECEIVED, callback=callback)
+
+
+def queue_pre_visit(appointment: Appointment) -> None:
+    """The link to the "today" questions, once per appointment and start time."""
+    key = f"pre-visit:{appointment.pk}:{int(appointment.start.timestamp())}"
+    _queue("pre-visit", appointment=appointment, dedupe_key=key)
+
+
+def notify_pre_visit_change(appointment: Appointment) -> None:
+    """Tell the staff mailbox a pre-visit check changed something: no word of what."""
+    _queue(PRE_VISIT_ALERT, appointment=appointment)
 
 
 def send_sign_in_link(link: SignInLink) -> None:
@@ -208,6 +228,8 @@ def _sent_line(email: OutgoingEmail) -> tuple:
         return "Sent undelivered-mail summary #%s", email.pk
     if email.kind == SIGN_IN:
         return "Sent sign-in link #%s", email.sign_in_link_id
+    if email.kind == PRE_VISIT_ALERT:
+        return "Sent pre-visit alert for appointment %s", email.appointment_id
     return "Sent %s email for appointment %s", email.kind, email.appointment_id
 
 
@@ -275,6 +297,8 @@ def build_message(email: OutgoingEmail) -> EmailMultiAlternatives | None:
         message = _undelivered_summary(email)
     elif email.kind == SIGN_IN:
         message = _sign_in(email.sign_in_link)
+    elif email.kind == PRE_VISIT_ALERT:
+        message = _pre_visit_alert(email.appointment)
     else:
         message = _appointment_email(email.appointment, email.kind)
     if message is not None:
@@ -414,6 +438,20 @@ def _callback_received(callback: CallbackRequest) -> EmailMultiAlternatives:
         reply_to=[settings.SPA_EMAIL],
         headers={"Auto-Submitted": "auto-generated"},
     )
+
+
+def _pre_visit_alert(appointment: Appointment) -> EmailMultiAlternatives:
+    context = {
+        "spa": identity(),
+        "appointment": appointment,
+        "when": local_when(appointment.start),
+        "calendar_url": _admin_url("staff:appointment", appointment.pk),
+    }
+    subject = (
+        f"[Pre-visit check] Please look before the visit: {appointment.service.name}, "
+        f"{local_when(appointment.start, zone=False)}"
+    )
+    return _staff_message(subject, render_to_string("emails/pre_visit_alert.txt", context))
 
 
 def _sign_in(link: SignInLink | None) -> EmailMultiAlternatives | None:

@@ -85,6 +85,8 @@ def _health(health: HealthAnswers | None) -> dict | None:
         "consent_version": health.consent_version,
         "consented_at": _iso(health.consented_at),
         "answered_at": _iso(health.created),
+        "pre_visit_answers": health.pre_visit_answers,
+        "pre_visit_answered_at": _iso(health.pre_visit_at),
     }
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("bookings/<str:token>/cancel/", views.cancel, name="cancel"),
     path("bookings/<str:token>/reschedule/", views.reschedule, name="reschedule"),
     path("bookings/<str:token>/health/", views.answer_health, name="answer_health"),
+    path("bookings/<str:token>/today/", my_views.pre_visit_check, name="pre_visit"),
     path("bookings/<str:token>/calendar.ics", views.calendar_file, name="calendar"),
     path("bookings/<str:token>/aftercare/<slug:slug>/", views.aftercare_routine, name="aftercare"),
     path("my-bookings/", my_views.my_bookings, name="my_bookings"),
