@@ -383,7 +383,11 @@ def time_step(request: HttpRequest) -> HttpResponse:
         start = form.cleaned_data["start"]
         if services.is_bookable(service, getattr(therapist, "pk", None), start):
             _save(request, start=start.isoformat(), taken=None)
-            return redirect("bookings:details")
+            # Details already given (a returning client's "book again", or "Change" from
+            # the review step): on to the next step still to do; review lists them all.
+            if not state.get("details"):
+                return redirect("bookings:details")
+            return redirect("bookings:review" if state.get("screen") else "bookings:health")
         taken, nearest = (
             start,
             services.nearest_alternatives(service, getattr(therapist, "pk", None), start),
