@@ -118,8 +118,8 @@ class HealthAnswersMixin:
         return answers_table(health)
 
 
-def answers_table(health: HealthAnswers) -> str:
-    """The answers as asked, with the outcome and the consent: for those who may read them."""
+def answer_rows(answers: list) -> str:
+    """A table of answers as asked; the ones that led to something stand out."""
     rows = format_html_join(
         "",
         '<tr class="{}"><td>{}</td><td>{}</td><td>{}</td></tr>',
@@ -130,21 +130,38 @@ def answers_table(health: HealthAnswers) -> str:
                 str(item.get("answer", "")).capitalize() or "—",
                 item.get("detail", ""),
             )
-            for item in health.answers
+            for item in answers
             if isinstance(item, dict)
         ),
     )
     return format_html(
-        "<p>Outcome: <strong>{}</strong>. Questionnaire {}, answered {}. "
-        "Consent to keep them: wording {}, given {}.</p>"
         '<table class="health-answers"><thead><tr><th>Question</th><th>Answer</th>'
         "<th>Detail</th></tr></thead><tbody>{}</tbody></table>",
+        rows,
+    )
+
+
+def answers_table(health: HealthAnswers) -> str:
+    """The answers as asked, with the outcome and the consent, and the pre-visit check's
+    newer answers first if there are any: for those who may read them."""
+    pre_visit = ""
+    if health.pre_visit_answers:
+        pre_visit = format_html(
+            "<p><strong>Pre-visit check, answered {}</strong> (newer than the answers "
+            "below to the same questions):</p>{}",
+            _local(health.pre_visit_at),
+            answer_rows(health.pre_visit_answers),
+        )
+    return format_html(
+        "{}<p>Outcome: <strong>{}</strong>. Questionnaire {}, answered {}. "
+        "Consent to keep them: wording {}, given {}.</p>{}",
+        pre_visit,
         health.get_outcome_display(),
         health.questionnaire_version,
         _local(health.created),
         health.consent_version or "not recorded",
         _local(health.consented_at),
-        rows,
+        answer_rows(health.answers),
     )
 
 
@@ -694,6 +711,7 @@ class ClientAdmin(admin.ModelAdmin):
     fields = ["name", "email", "phone", "notes", "summary", "upcoming", "past", "latest_answers"]
     readonly_fields = ["summary", "upcoming", "past", "latest_answers"]
     actions = ["export_client_data", "erase_client_data", "merge_clients"]
+    view_on_site = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(visit_count=Count("appointments"))
@@ -816,11 +834,7 @@ class ClientAdmin(admin.ModelAdmin):
         if health is None:
             return "—"
         where = health.appointment or health.callback
-        return format_html(
-            "<p>Given for: {}</p>{}",
-            where,
-            answers_table(health),
-        )
+        return format_html("<p>Given for: {}</p>{}", where, answers_table(health))
 
     # --- Export, erase and merge ----------------------------------------------------------
 

@@ -138,3 +138,11 @@ def test_bad_input_keeps_the_answers_and_says_why(booked, client):
     assert b"Please answer yes or no." in response.content
     booked.refresh_from_db()
     assert booked.pre_visit_answered_at is None
+
+
+def test_the_therapist_reads_the_check_on_the_panel_and_the_client_page(booked, client, owner):
+    client.post(f"/bookings/{booked.token}/today/", {"q_fever": "yes", "q_pregnant": "no"})
+    panel = owner.get(f"/admin/calendar/appointment/{booked.pk}/").content.decode()
+    assert "Pre-visit check," in panel and "Fever in the last two days?" in panel
+    page = owner.get(f"/admin/bookings/client/{booked.client_id}/change/").content.decode()
+    assert "Pre-visit check, answered" in page
