@@ -9,7 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bookings.models import Appointment, CallbackRequest, HealthAccess, HealthAnswers, Status
+from bookings.models import (
+    Appointment,
+    CallbackRequest,
+    HealthAccess,
+    HealthAnswers,
+    Question,
+    Status,
+)
 from bookings.models import Client as ClientRecord
 from tests.bookings.conftest import staff_in, tomorrow_at, walk_to_review
 
@@ -170,3 +177,45 @@ def test_therapist_role_may_view_but_not_change_clients(db):
     browser, user = staff_in("Therapists", "theo")
     assert user.has_perm("bookings.view_client")
     assert not user.has_perm("bookings.change_client")
+
+
+def test_the_data_migration_links_rows_made_before_clients(anonymous, spa, questions):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "bookings.migrations.0015_link_clients_mark_pre_visit_questions"
+    )
+    book(anonymous, spa, questions, tomorrow_at(10))
+    walk_to_review(anonymous, spa, tomorrow_at(12), fever="yes")  # a call-back
+    Appointment.objects.filter(client_email="Casey@Example.com").update(
+        client_email="  Casey@Example.com"
+    )
+    erased = Appointment.objects.create(
+        service=spa["service"],
+        therapist=spa["ben"],
+        start=tomorrow_at(14),
+        end=tomorrow_at(15),
+        block_start=tomorrow_at(14),
+        block_end=tomorrow_at(15),
+        client_name="Erased client",
+        client_email="erased-99@invalid",
+        client_phone="",
+    )
+    for model in (Appointment, CallbackRequest, HealthAnswers):
+        model.objects.update(client=None)
+    ClientRecord.objects.all().delete()
+    Question.objects.filter(code="fever").update(pre_visit=False)
+
+    migration.link_clients(apps, None)
+    migration.mark_pre_visit(apps, None)
+
+    client = ClientRecord.objects.get()
+    assert client.email == "casey@example.com"
+    assert Appointment.objects.filter(client=client).count() == 1
+    assert CallbackRequest.objects.get().client == client
+    assert HealthAnswers.objects.filter(client=client).count() == 2
+    erased.refresh_from_db()
+    assert erased.client is None
+    assert Question.objects.get(code="fever").pre_visit
