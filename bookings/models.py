@@ -484,7 +484,7 @@ class Client(models.Model):
         if other.pk == self.pk:
             raise ValueError("A client cannot be merged with itself.")
         with transaction.atomic():
-            Client.objects.select_for_update().filter(pk__in=[self.pk, other.pk]).count()
+            list(Client.objects.select_for_update().filter(pk__in=[self.pk, other.pk]))
             for related in (other.appointments, other.callbacks, other.health_answers):
                 related.update(client=self)
             other.sign_in_links.all().delete()

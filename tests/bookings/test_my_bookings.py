@@ -227,3 +227,24 @@ def test_sign_out(spa, questions, anonymous, client):
     client.post("/my-bookings/sign-out/")
     assert sign_in.SESSION_KEY not in client.session
     assert b"Email me a link" in client.get("/my-bookings/").content
+
+
+def test_the_list_reads_a_bounded_number_of_queries(
+    spa, questions, anonymous, client, django_assert_max_num_queries
+):
+    first = book(anonymous, spa, tomorrow_at(10))
+    for hour in (11, 12, 13, 14):
+        copy = Appointment(
+            service=spa["service"],
+            therapist=spa["ben"],
+            client_name="Casey Client",
+            client_email="casey@example.com",
+            client_phone="1",
+        )
+        copy.set_times(tomorrow_at(hour))
+        copy.save()
+    assert first.client.appointments.count() == 5
+    signed_in(client)
+    with django_assert_max_num_queries(6):
+        page = client.get("/my-bookings/")
+    assert page.content.decode().count("See, move or cancel") == 5

@@ -54,12 +54,15 @@ def first_booking_a_month_ago(page, base: str) -> Appointment:
 def sign_in_by_email(page, base: str, tap: Taps) -> None:
     page.goto(f"{base}/")
     tap(page.get_by_role("link", name="My bookings"))
+    assert serious_violations(page) == []
     tap(page.get_by_label("Your email"), "fill", EMAIL)
     tap(page.get_by_role("button", name="Email me a link"))
     expect(page.get_by_text("If we know this address, we have sent a link")).to_be_visible()
+    assert serious_violations(page) == []
     message = next(m for m in mail.outbox if m.to == [EMAIL])
     link = re.search(r"https?://\S+/my-bookings/sign-in/\S+/", message.body).group(0)
     tap(page, "goto", link.replace(re.match(r"https?://[^/]+", link).group(0), base))
+    assert serious_violations(page) == []
     tap(page.get_by_role("button", name="Show my bookings"))
     expect(page.get_by_role("heading", name="My bookings")).to_be_visible()
 
@@ -124,6 +127,7 @@ def test_returning_client_rebooks_and_the_pre_visit_check_flags_a_fever(
             options.first.check()
     page.get_by_role("button", name="Send my answers").click()
     expect(page.get_by_role("heading", name="Let's find you another time")).to_be_visible()
+    assert serious_violations(page) == []
     second.refresh_from_db()
     assert second.status == Status.REQUESTED and second.flagged
     assert any("[Pre-visit check]" in m.subject for m in mail.outbox)
