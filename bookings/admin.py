@@ -802,9 +802,7 @@ class ClientAdmin(admin.ModelAdmin):
 
     def _readable_health(self, request: HttpRequest, obj: Client) -> HealthAnswers | None:
         """The latest answers this member of staff may read (bookings/access.py), if any."""
-        answers = obj.health_answers.select_related("appointment", "callback").order_by(
-            "-created", "-pk"
-        )
+        answers = obj.health_answers.select_related("appointment", "callback").newest_first()
         return next(
             (
                 h

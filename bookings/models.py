@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.db.models.functions import Lower, Trim
+from django.db.models.functions import Coalesce, Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
 
@@ -474,7 +474,7 @@ class Client(models.Model):
 
     def latest_health(self) -> HealthAnswers | None:
         """The most recent answers this client gave, for a booking or a call back."""
-        return self.health_answers.order_by("-created", "-pk").first()
+        return self.health_answers.newest_first().first()
 
     def absorb(self, other: Client) -> None:
         """Merge `other` (the same person under another record) into this one.
@@ -851,6 +851,12 @@ class CallNote(models.Model):
         return f"{self.get_outcome_display()} ({self.at:%Y-%m-%d %H:%M})"
 
 
+class HealthAnswersQuerySet(models.QuerySet):
+    def newest_first(self) -> HealthAnswersQuerySet:
+        """Latest given first: a pre-visit check counts as given when it was answered."""
+        return self.order_by(Coalesce("pre_visit_at", "created").desc(), "-pk")
+
+
 class HealthAnswers(models.Model):
     """A client's questionnaire answers: special-category data.
 
@@ -883,6 +889,8 @@ class HealthAnswers(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = HealthAnswersQuerySet.as_manager()
 
     class Meta:
         verbose_name = "health answers"
