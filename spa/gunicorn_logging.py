@@ -10,20 +10,9 @@ Used by `make serve` and the README's systemd unit:
 `gunicorn --logger-class spa.gunicorn_logging.RedactingLogger`.
 """
 
-import re
-
 from gunicorn.glogging import Logger
 
-# The private path at the start of a path, after a method, or after a scheme and host.
-PRIVATE_LINK = re.compile(
-    r"(?P<before>^|\s|://[^/\s]+)/(?P<kind>bookings|call-back|my-bookings/sign-in)/[^/?#\s\"]+"
-)
-
-
-def redact(value):
-    if isinstance(value, str):
-        return PRIVATE_LINK.sub(r"\g<before>/\g<kind>/<redacted>", value)
-    return value
+from spa.logfilters import PRIVATE_LINK, redact  # noqa: F401 - one pattern for both logs
 
 
 class RedactingLogger(Logger):

@@ -414,8 +414,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # The database away: one line per failed request, not a traceback each.
-    "filters": {"database_down": {"()": "spa.logfilters.DatabaseDownOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "database_down": {"()": "spa.logfilters.DatabaseDownOneLine"},
+        # Clients' private links never reach the log, whoever logs the path.
+        "private_links": {"()": "spa.logfilters.RedactPrivateLinks"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["private_links"]}},
     "loggers": {"django.request": {"filters": ["database_down"]}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
