@@ -19,7 +19,7 @@ from django.contrib.admin import ActionLocation, helpers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
@@ -35,6 +35,7 @@ from bookings.models import (
     AppointmentEvent,
     BookingRules,
     CallbackRequest,
+    Client,
     HealthAccess,
     HealthAnswers,
     OutgoingEmail,
@@ -115,32 +116,102 @@ class HealthAnswersMixin:
         health = self.health_of(obj)
         if health is None:
             return "No answers recorded."
-        rows = format_html_join(
-            "",
-            '<tr class="{}"><td>{}</td><td>{}</td><td>{}</td></tr>',
+        return answers_table(health)
+
+
+def answer_rows(answers: list) -> str:
+    """A table of answers as asked; the ones that led to something stand out."""
+    rows = format_html_join(
+        "",
+        '<tr class="{}"><td>{}</td><td>{}</td><td>{}</td></tr>',
+        (
             (
-                (
-                    "health-triggered" if item.get("triggered") else "",
-                    item.get("question", item.get("code", "")),
-                    str(item.get("answer", "")).capitalize() or "—",
-                    item.get("detail", ""),
-                )
-                for item in health.answers
-                if isinstance(item, dict)
-            ),
+                "health-triggered" if item.get("triggered") else "",
+                item.get("question", item.get("code", "")),
+                str(item.get("answer", "")).capitalize() or "—",
+                item.get("detail", ""),
+            )
+            for item in answers
+            if isinstance(item, dict)
+        ),
+    )
+    return format_html(
+        '<table class="health-answers"><thead><tr><th>Question</th><th>Answer</th>'
+        "<th>Detail</th></tr></thead><tbody>{}</tbody></table>",
+        rows,
+    )
+
+
+def answers_table(health: HealthAnswers) -> str:
+    """The answers as asked, with the outcome and the consent, and the pre-visit check's
+    newer answers first if there are any: for those who may read them."""
+    pre_visit = ""
+    if health.pre_visit_answers:
+        pre_visit = format_html(
+            "<p><strong>Pre-visit check, answered {}</strong> (newer than the answers "
+            "below to the same questions):</p>{}",
+            _local(health.pre_visit_at),
+            answer_rows(health.pre_visit_answers),
         )
-        return format_html(
-            "<p>Outcome: <strong>{}</strong>. Questionnaire {}, answered {}. "
-            "Consent to keep them: wording {}, given {}.</p>"
-            '<table class="health-answers"><thead><tr><th>Question</th><th>Answer</th>'
-            "<th>Detail</th></tr></thead><tbody>{}</tbody></table>",
-            health.get_outcome_display(),
-            health.questionnaire_version,
-            _local(health.created),
-            health.consent_version or "not recorded",
-            _local(health.consented_at),
-            rows,
+    return format_html(
+        "{}<p>Outcome: <strong>{}</strong>. Questionnaire {}, answered {}. "
+        "Consent to keep them: wording {}, given {}.</p>{}",
+        pre_visit,
+        health.get_outcome_display(),
+        health.questionnaire_version,
+        _local(health.created),
+        health.consent_version or "not recorded",
+        _local(health.consented_at),
+        answer_rows(health.answers),
+    )
+
+
+# --- A client's data on request (GDPR Art. 15 and 17; see bookings/privacy.py) -----------
+
+
+def export_response(request: HttpRequest, emails: set[str]) -> HttpResponse:
+    """Everything held about the clients with these emails, as a JSON download."""
+    data = privacy.export(
+        emails, user=request.user, include_health=access.reads_all_health(request.user)
+    )
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    stamp = f"{timezone.localtime():%Y%m%d-%H%M}"
+    response["Content-Disposition"] = f'attachment; filename="client-data-{stamp}.json"'
+    logger.info("User %s exported the data of %d client(s).", request.user.pk, len(emails))
+    return response
+
+
+def erase_with_confirmation(model_admin, request: HttpRequest, queryset: QuerySet, emails):
+    """The owner's erase action, from appointments or from client records: a confirmation
+    page, then privacy.erase()."""
+    if not model_admin.has_erase_permission(request):
+        raise PermissionDenied
+    if request.POST.get("post") != "yes":
+        appointments = privacy.appointments_of(emails)
+        context = {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.opts,
+            "title": "Erase the selected clients' personal data?",
+            "queryset": queryset,
+            "emails": sorted(privacy.normalised(emails)),
+            "appointments": appointments.count(),
+            "upcoming": appointments.filter(status__in=HOLDING, start__gte=timezone.now()).count(),
+            "callbacks": privacy.callbacks_of(emails).count(),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(
+            request, "admin/bookings/appointment/erase_confirmation.html", context
         )
+    erased = privacy.erase(emails, by=request.user)
+    logger.info("User %s erased the data of %d client(s).", request.user.pk, len(emails))
+    a, c, h = erased.appointments, erased.callbacks, erased.health_answers
+    model_admin.message_user(
+        request,
+        f"Personal data erased: {a} appointment{pluralize(a)} and {c} call-back "
+        f"request{pluralize(c)} anonymised, {h} set{pluralize(h)} of health answers deleted.",
+        messages.SUCCESS,
+    )
+    return None
 
 
 # --- Appointments ---------------------------------------------------------------------
@@ -464,49 +535,13 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
 
     @admin.action(description="Export the selected clients' data (JSON)", permissions=["view"])
     def export_client_data(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        emails = set(queryset.values_list("client_email", flat=True))
-        data = privacy.export(
-            emails, user=request.user, include_health=access.reads_all_health(request.user)
-        )
-        response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
-        stamp = f"{timezone.localtime():%Y%m%d-%H%M}"
-        response["Content-Disposition"] = f'attachment; filename="client-data-{stamp}.json"'
-        logger.info("User %s exported the data of %d client(s).", request.user.pk, len(emails))
-        return response
+        return export_response(request, set(queryset.values_list("client_email", flat=True)))
 
     @admin.action(description="Erase the selected clients' personal data", permissions=["erase"])
     def erase_client_data(self, request: HttpRequest, queryset: QuerySet):
-        if not self.has_erase_permission(request):
-            raise PermissionDenied
-        emails = set(queryset.values_list("client_email", flat=True))
-        if request.POST.get("post") != "yes":
-            appointments = privacy.appointments_of(emails)
-            context = {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "title": "Erase the selected clients' personal data?",
-                "queryset": queryset,
-                "emails": sorted(privacy.normalised(emails)),
-                "appointments": appointments.count(),
-                "upcoming": appointments.filter(
-                    status__in=HOLDING, start__gte=timezone.now()
-                ).count(),
-                "callbacks": privacy.callbacks_of(emails).count(),
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            }
-            return TemplateResponse(
-                request, "admin/bookings/appointment/erase_confirmation.html", context
-            )
-        erased = privacy.erase(emails, by=request.user)
-        logger.info("User %s erased the data of %d client(s).", request.user.pk, len(emails))
-        a, c, h = erased.appointments, erased.callbacks, erased.health_answers
-        self.message_user(
-            request,
-            f"Personal data erased: {a} appointment{pluralize(a)} and {c} call-back "
-            f"request{pluralize(c)} anonymised, {h} set{pluralize(h)} of health answers deleted.",
-            messages.SUCCESS,
+        return erase_with_confirmation(
+            self, request, queryset, set(queryset.values_list("client_email", flat=True))
         )
-        return None
 
     # --- Review queue and the day's schedule ------------------------------------------
 
@@ -662,6 +697,181 @@ class CallbackRequestAdmin(HealthAnswersMixin, admin.ModelAdmin):
         self.message_user(
             request, f"{count} call-back{pluralize(count)} marked handled.", messages.SUCCESS
         )
+
+
+# --- Clients ---------------------------------------------------------------------------
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    """One page per client: visits to come and past, no-shows and cancellations, staff
+    notes, and (for their therapist and the owner) their latest answers."""
+
+    list_display = ["name", "email", "phone", "visits", "created"]
+    search_fields = ["name", "email", "phone"]
+    fields = ["name", "email", "phone", "notes", "summary", "upcoming", "past", "latest_answers"]
+    readonly_fields = ["summary", "upcoming", "past", "latest_answers"]
+    actions = ["export_client_data", "erase_client_data", "merge_clients"]
+    view_on_site = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(visit_count=Count("appointments"))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # made by the first booking or call back with their email
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # erase (the owner's) or merge instead: the diary keeps its visits
+
+    def has_erase_permission(self, request: HttpRequest) -> bool:
+        return AppointmentAdmin.has_erase_permission(self, request)
+
+    @admin.display(description="Appointments", ordering="visit_count")
+    def visits(self, obj: Client) -> int:
+        return obj.visit_count
+
+    def _appointments(self, obj: Client) -> list[Appointment]:
+        if not hasattr(obj, "_appointment_list"):
+            obj._appointment_list = list(
+                obj.appointments.select_related("service", "therapist").order_by("-start")
+            )
+        return obj._appointment_list
+
+    @admin.display(description="In short")
+    def summary(self, obj: Client) -> str:
+        if obj.pk is None:
+            return "—"
+        rows = self._appointments(obj)
+        now = timezone.now()
+        past = [a for a in rows if a.start < now]
+        kept = sum(a.status in (Status.COMPLETED, Status.ARRIVED) for a in past)
+        no_shows = sum(a.status == Status.NO_SHOW for a in rows)
+        cancelled = sum(a.status == Status.CANCELLED for a in rows)
+        late = sum(
+            a.status == Status.CANCELLED
+            and a.cancelled_by == Appointment.CancelledBy.CLIENT
+            and a.status_changed_at > a.start - BookingRules.current().cancellation_cutoff
+            for a in rows
+        )
+        callbacks = obj.callbacks.count()
+        return format_html(
+            "{} visit{} kept · <strong>{} no-show{}</strong> · {} cancelled ({} inside the "
+            "cut-off) · {} call-back request{}",
+            kept,
+            pluralize(kept),
+            no_shows,
+            pluralize(no_shows),
+            cancelled,
+            late,
+            callbacks,
+            pluralize(callbacks),
+        )
+
+    def _table(self, appointments: list[Appointment]) -> str:
+        if not appointments:
+            return "None."
+        rows = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    reverse("staff:appointment", args=[a.pk]),
+                    _local(a.start),
+                    a.service.name,
+                    a.therapist.display_name,
+                    a.get_status_display(),
+                )
+                for a in appointments
+            ),
+        )
+        return format_html(
+            '<table class="client-visits"><thead><tr><th>When</th><th>Session</th>'
+            "<th>Therapist</th><th>Status</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @admin.display(description="Visits to come")
+    def upcoming(self, obj: Client) -> str:
+        now = timezone.now()
+        rows = [a for a in self._appointments(obj) if a.start >= now]
+        return self._table(sorted(rows, key=lambda a: a.start))
+
+    @admin.display(description="Past visits")
+    def past(self, obj: Client) -> str:
+        now = timezone.now()
+        return self._table([a for a in self._appointments(obj) if a.start < now])
+
+    def _readable_health(self, request: HttpRequest, obj: Client) -> HealthAnswers | None:
+        """The latest answers this member of staff may read (bookings/access.py), if any."""
+        answers = obj.health_answers.select_related("appointment", "callback").newest_first()
+        return next(
+            (
+                h
+                for h in answers
+                if access.can_read_health(request.user, h.appointment or h.callback)
+            ),
+            None,
+        )
+
+    def get_fields(self, request: HttpRequest, obj=None):
+        fields = list(super().get_fields(request, obj))
+        # Only for those who may read some of this client's answers: the field's
+        # absence says nothing about whether there are any.
+        if obj is None or self._readable_health(request, obj) is None:
+            fields.remove("latest_answers")
+        return fields
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and (health := self._readable_health(request, obj)):
+            obj._client_health = health  # the form's instance: the field below reads it
+            HealthAccess.objects.create(answers=health, user=request.user)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.display(description="Latest answers you may read")
+    def latest_answers(self, obj: Client) -> str:
+        health = getattr(obj, "_client_health", None)
+        if health is None:
+            return "—"
+        where = health.appointment or health.callback
+        return format_html("<p>Given for: {}</p>{}", where, answers_table(health))
+
+    # --- Export, erase and merge ----------------------------------------------------------
+
+    @admin.action(description="Export the selected clients' data (JSON)", permissions=["view"])
+    def export_client_data(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        return export_response(request, privacy.emails_of(queryset))
+
+    @admin.action(description="Erase the selected clients' personal data", permissions=["erase"])
+    def erase_client_data(self, request: HttpRequest, queryset: QuerySet):
+        return erase_with_confirmation(self, request, queryset, privacy.emails_of(queryset))
+
+    @admin.action(description="Merge two records of one person", permissions=["change"])
+    def merge_clients(self, request: HttpRequest, queryset: QuerySet):
+        clients = list(queryset.order_by("pk"))
+        if len(clients) != 2:
+            self.message_user(
+                request, "Choose exactly two client records to merge.", messages.WARNING
+            )
+            return None
+        keep_pk = request.POST.get("keep", "")
+        if request.POST.get("post") == "yes" and keep_pk in {str(c.pk) for c in clients}:
+            keep = next(c for c in clients if str(c.pk) == keep_pk)
+            other = next(c for c in clients if c.pk != keep.pk)
+            keep.absorb(other)
+            logger.info("User %s merged client %s into %s.", request.user.pk, other.pk, keep.pk)
+            self.message_user(
+                request, f"Merged into {keep}: one record, every visit.", messages.SUCCESS
+            )
+            return HttpResponseRedirect(reverse("admin:bookings_client_change", args=[keep.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Merge these two client records?",
+            "clients": [(c, c.appointments.count(), c.callbacks.count()) for c in clients],
+            "error": request.POST.get("post") == "yes",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/bookings/client/merge_confirmation.html", context)
 
 
 # --- Set-up: services, therapists, questionnaire, rules --------------------------------

@@ -25,6 +25,7 @@ from bookings.models import (
     Appointment,
     BookingRules,
     OutgoingEmail,
+    PreVisitChange,
     Status,
     Therapist,
     TimeOff,
@@ -150,6 +151,13 @@ def _icons(appointment: Appointment, *, reads_health: bool) -> list[tuple[str, s
         icons.append(("✉", "Awaiting clearance"))
     if getattr(appointment, "email_not_delivered", False):
         icons.append(("⚠", "Email not delivered"))
+    # The pre-visit check: a change is flagged; done or not is shown while it can matter.
+    if appointment.pre_visit_change in (PreVisitChange.MOVE, PreVisitChange.REVIEW):
+        icons.append(("!", f"Pre-visit check: {appointment.get_pre_visit_change_display()}"))
+    elif appointment.pre_visit_answered_at and appointment.status in HOLDING:
+        icons.append(("✓", "Pre-visit check done"))
+    elif appointment.pre_visit_sent_at and appointment.status in HOLDING:
+        icons.append(("?", "Pre-visit check not answered yet"))
     # Derived from the answers: only for those who may read them.
     if reads_health and appointment.has_avoid_points:
         icons.append(("⊘", "Has points to avoid"))

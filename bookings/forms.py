@@ -235,7 +235,7 @@ def retention_period(months: int | None = None) -> str:
 class HealthForm(forms.Form):
     """The contraindications questionnaire, built from the active questions."""
 
-    def __init__(self, *args, questions: list[Question], **kwargs):
+    def __init__(self, *args, questions: list[Question], consent: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = questions
         for q in questions:
@@ -279,6 +279,8 @@ class HealthForm(forms.Form):
                     required=False,
                     max_length=300,
                 )
+        if not consent:
+            return  # the pre-visit check: the booking's consent covers these answers
         self.fields["health_consent"] = forms.BooleanField(
             label=(
                 "I agree that the spa may keep these answers to make my session safe. "

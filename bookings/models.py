@@ -17,8 +17,9 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
 
@@ -474,6 +475,12 @@ class Question(models.Model):
         "Screening wording: never a diagnosis. {spa_name}, {spa_phone} and {spa_email} are "
         "filled in from the spa's settings.",
     )
+    pre_visit = models.BooleanField(
+        "asked again before the visit",
+        default=False,
+        help_text="A question about how the client is now (fever, a cold, a new injury): "
+        "asked again in the pre-visit check, shortly before the visit.",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     updated = models.DateTimeField(auto_now=True)
 
@@ -531,6 +538,128 @@ class Question(models.Model):
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+def new_token_short() -> str:
+    return secrets.token_urlsafe(16)
+
+
+# --- Clients ------------------------------------------------------------------------
+
+
+def normalise_email(email: str) -> str:
+    """One client per mailbox as typed: surrounding spaces and case make no new client."""
+    return (email or "").strip().lower()
+
+
+class ClientQuerySet(models.QuerySet["Client"]):
+    def for_email(self, email: str) -> Client | None:
+        return self.filter(email=normalise_email(email)).first()
+
+    def remember(self, email: str, *, name: str = "", phone: str = "") -> Client | None:
+        """The client with this email, made on first sight; the latest name and phone kept.
+
+        None for no email, or for the placeholder an erased record carries."""
+        email = normalise_email(email)
+        if not email or email.endswith("@invalid"):
+            return None
+        client, created = self.get_or_create(
+            email=email, defaults={"name": name[:100], "phone": phone[:30]}
+        )
+        if not created and (name and name != client.name or phone and phone != client.phone):
+            client.name, client.phone = name[:100] or client.name, phone[:30] or client.phone
+            client.save(update_fields=["name", "phone"])
+        return client
+
+
+class Client(models.Model):
+    """One person who books, known by their email: no password, no account to secure.
+
+    Appointments, call-back requests and health answers point here; "My
+    bookings" signs a client in with a single-use link to this address.
+    """
+
+    email = models.EmailField(max_length=254)
+    name = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    notes = models.TextField(
+        "staff notes",
+        blank=True,
+        max_length=2000,
+        help_text="For the front desk and therapists: preferences, how to reach them. "
+        "Never health details (those belong in the answers).",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower(Trim("email")),
+                name="one_client_per_email",
+                violation_error_message="A client with this email address already exists. "
+                "Open that client, or merge the two records.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = normalise_email(self.email)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:bookings_client_change", args=[self.pk])
+
+    def latest_health(self) -> HealthAnswers | None:
+        """The most recent answers this client gave, for a booking or a call back."""
+        return self.health_answers.newest_first().first()
+
+    def absorb(self, other: Client) -> None:
+        """Merge `other` (the same person under another record) into this one.
+
+        Their appointments, call-backs, answers and links move here, their staff
+        notes are appended, and the other record goes. One transaction."""
+        if other.pk == self.pk:
+            raise ValueError("A client cannot be merged with itself.")
+        with transaction.atomic():
+            list(Client.objects.select_for_update().filter(pk__in=[self.pk, other.pk]))
+            for related in (other.appointments, other.callbacks, other.health_answers):
+                related.update(client=self)
+            other.sign_in_links.all().delete()
+            if other.notes.strip():
+                self.notes = "\n\n".join(n for n in (self.notes.strip(), other.notes.strip()) if n)
+            self.name = self.name or other.name
+            self.phone = self.phone or other.phone
+            other.delete()
+            self.save()
+
+
+class SignInLink(models.Model):
+    """One emailed "My bookings" link: signed, expiring, and good once.
+
+    The link carries this row's id and nonce, signed with SECRET_KEY (Django's
+    signing): the database alone cannot forge one, and using it stamps
+    `used_at`. A request for an address we do not know makes a row too, with no
+    client, so both requests do the same work; its email is never sent.
+    """
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, null=True, blank=True, related_name="sign_in_links"
+    )
+    nonce = models.CharField(max_length=43, default=new_token_short, editable=False)
+    created = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The purge deletes old rows by creation time.
+        indexes = [models.Index(fields=["created"], name="sign_in_link_created")]
+
+    def __str__(self) -> str:
+        return f"Sign-in link #{self.pk}"
 
 
 class Status(models.TextChoices):
@@ -591,6 +720,15 @@ class Referral(models.TextChoices):
     HOME = "home", "Home page"
 
 
+class PreVisitChange(models.TextChoices):
+    """What the pre-visit check's answers changed, for the calendar."""
+
+    NONE = "none", "Nothing changed"
+    CHANGED = "changed", "Answers changed, still fine"
+    REVIEW = "review", "Changed: therapist to review"
+    MOVE = "move", "Changed: the visit should move"
+
+
 class TransitionError(Exception):
     """The appointment cannot move to that status from where it is."""
 
@@ -629,6 +767,10 @@ class Appointment(models.Model):
     block_end = models.DateTimeField(editable=False)
     status = models.CharField(max_length=20, choices=Status, default=Status.REQUESTED)
 
+    # The client record (one per normalised email), linked when the appointment is saved.
+    client = models.ForeignKey(
+        Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="appointments"
+    )
     client_name = models.CharField(max_length=100)
     client_email = models.EmailField(max_length=254)
     client_phone = models.CharField(max_length=30)
@@ -660,6 +802,12 @@ class Appointment(models.Model):
     )
     sequence = models.PositiveIntegerField(default=0, help_text="Calendar revision (ICS SEQUENCE).")
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # The pre-visit check ("today" questions, SPA_PRE_VISIT_HOURS before): when its
+    # email was queued, when the client answered, and what it changed. The flag is
+    # operational (like "needs review"); the answers stay in HealthAnswers.
+    pre_visit_sent_at = models.DateTimeField(null=True, blank=True)
+    pre_visit_answered_at = models.DateTimeField(null=True, blank=True)
+    pre_visit_change = models.CharField(max_length=10, choices=PreVisitChange, blank=True)
     # The single-use token of the online booking that made it: a double-click, a
     # retry or a second tab sending the same request finds this one instead of
     # making another (unique, so the database refuses a duplicate outright).
@@ -705,6 +853,15 @@ class Appointment(models.Model):
     def __str__(self) -> str:
         local = timezone.localtime(self.start)
         return f"{self.service} with {self.therapist}, {local:%a %d %b %Y %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.client_id is None and self.client_email:
+            self.client = Client.objects.remember(
+                self.client_email, name=self.client_name, phone=self.client_phone
+            )
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "client"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("bookings:manage", args=[self.token])
@@ -780,6 +937,9 @@ class AppointmentEvent(models.Model):
 class CallbackRequest(models.Model):
     """A client whose answers stop online booking: the spa calls them back."""
 
+    client = models.ForeignKey(
+        Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="callbacks"
+    )
     name = models.CharField(max_length=100)
     email = models.EmailField(max_length=254)
     phone = models.CharField(max_length=30)
@@ -808,6 +968,13 @@ class CallbackRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Call back {self.name} ({self.created:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.client_id is None and self.email:
+            self.client = Client.objects.remember(self.email, name=self.name, phone=self.phone)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "client"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("bookings:callback_page", args=[self.token])
@@ -839,6 +1006,12 @@ class CallNote(models.Model):
         return f"{self.get_outcome_display()} ({self.at:%Y-%m-%d %H:%M})"
 
 
+class HealthAnswersQuerySet(models.QuerySet):
+    def newest_first(self) -> HealthAnswersQuerySet:
+        """Latest given first: a pre-visit check counts as given when it was answered."""
+        return self.order_by(Coalesce("pre_visit_at", "created").desc(), "-pk")
+
+
 class HealthAnswers(models.Model):
     """A client's questionnaire answers: special-category data.
 
@@ -852,9 +1025,16 @@ class HealthAnswers(models.Model):
     callback = models.OneToOneField(
         CallbackRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="health"
     )
+    client = models.ForeignKey(
+        Client, on_delete=models.SET_NULL, null=True, blank=True, related_name="health_answers"
+    )
     questionnaire_version = models.CharField(max_length=20)
     # [{"code", "question", "version", "kind", "answer", "detail", "triggered"}]
     answers = models.JSONField(default=list)
+    # The pre-visit check's answers to the "today" questions, in the same shape, and
+    # when they were given: kept beside the booking's answers, never over them.
+    pre_visit_answers = models.JSONField(default=list, blank=True)
+    pre_visit_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=12, choices=Outcome)
     # Explicit consent (GDPR Art. 9(2)(a)): which wording the client agreed to, and when.
     consent_version = models.CharField(max_length=20, blank=True)
@@ -864,6 +1044,8 @@ class HealthAnswers(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = HealthAnswersQuerySet.as_manager()
 
     class Meta:
         verbose_name = "health answers"
@@ -890,6 +1072,12 @@ class HealthAnswers(models.Model):
 
     def __str__(self) -> str:
         return "Health answers"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.client_id is None:
+            record = self.appointment or self.callback
+            self.client_id = getattr(record, "client_id", None)
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         if not isinstance(self.answers, list):
@@ -945,6 +1133,9 @@ class OutgoingEmail(models.Model):
     )
     callback = models.ForeignKey(
         CallbackRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
+    )
+    sign_in_link = models.ForeignKey(
+        SignInLink, on_delete=models.CASCADE, null=True, blank=True, related_name="emails"
     )
     state = models.CharField(max_length=10, choices=State, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -34,7 +34,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
 
 from bookings import ics, policy
-from bookings.models import Appointment, BookingRules, CallbackRequest, OutgoingEmail, Status
+from bookings.models import (
+    Appointment,
+    BookingRules,
+    CallbackRequest,
+    OutgoingEmail,
+    SignInLink,
+    Status,
+)
 from spa.context_processors import identity
 
 logger = logging.getLogger("bookings.notifications")
@@ -47,6 +54,7 @@ KINDS = (
     "cancelled",
     "rescheduled",
     "reminder",
+    "pre-visit",
 )
 # The kinds that carry the calendar file: the entry is added, moved or removed.
 CALENDAR_KINDS = {"confirmed", "rescheduled", "cancelled"}
@@ -61,7 +69,14 @@ NOTE_TO_BRING = (
 GUIDANCE_KINDS = {"requested", "awaiting-clearance", "confirmed", "reminder"}
 # The kinds that only make sense while the appointment still holds its slot. A
 # queued task may run after a later cancellation; it then sends nothing.
-HOLDING_KINDS = {"requested", "awaiting-clearance", "confirmed", "rescheduled", "reminder"}
+HOLDING_KINDS = {
+    "requested",
+    "awaiting-clearance",
+    "confirmed",
+    "rescheduled",
+    "reminder",
+    "pre-visit",
+}
 
 
 # --- Enqueueing ---------------------------------------------------------------------
@@ -71,6 +86,8 @@ STAFF_ALERT = "staff-alert"
 CALLBACK_ALERT = "callback-alert"
 CALLBACK_RECEIVED = "callback-received"
 UNDELIVERED_SUMMARY = "undelivered-summary"
+SIGN_IN = "sign-in"
+PRE_VISIT_ALERT = "pre-visit-alert"
 
 
 def notify(appointment: Appointment, kind: str) -> None:
@@ -93,6 +110,23 @@ def notify_callback(callback: CallbackRequest) -> None:
 def confirm_callback(callback: CallbackRequest) -> None:
     """Tell the client we will call them back: no word of why (that follows from the answers)."""
     _queue(CALLBACK_RECEIVED, callback=callback)
+
+
+def queue_pre_visit(appointment: Appointment) -> None:
+    """The link to the "today" questions, once per appointment and start time."""
+    key = f"pre-visit:{appointment.pk}:{int(appointment.start.timestamp())}"
+    _queue("pre-visit", appointment=appointment, dedupe_key=key)
+
+
+def notify_pre_visit_change(appointment: Appointment) -> None:
+    """Tell the staff mailbox a pre-visit check changed something: no word of what."""
+    _queue(PRE_VISIT_ALERT, appointment=appointment)
+
+
+def send_sign_in_link(link: SignInLink) -> None:
+    """The "My bookings" link. Queued for known and unknown addresses alike (the
+    request does the same work either way); a link with no client sends nothing."""
+    _queue(SIGN_IN, sign_in_link=link)
 
 
 def queue_reminder(appointment: Appointment) -> None:
@@ -152,7 +186,10 @@ def deliver(email_id: int) -> str | None:
     if not claimed:
         return None  # sent, being sent, given up on, or gone: nothing to do
     email = OutgoingEmail.objects.select_related(
-        "appointment__service", "appointment__therapist", "callback__service"
+        "appointment__service",
+        "appointment__therapist",
+        "callback__service",
+        "sign_in_link__client",
     ).get(pk=email_id)
     try:
         message = build_message(email)
@@ -189,6 +226,10 @@ def _sent_line(email: OutgoingEmail) -> tuple:
         return "Sent call-back confirmation for callback %s", email.callback_id
     if email.kind == UNDELIVERED_SUMMARY:
         return "Sent undelivered-mail summary #%s", email.pk
+    if email.kind == SIGN_IN:
+        return "Sent sign-in link #%s", email.sign_in_link_id
+    if email.kind == PRE_VISIT_ALERT:
+        return "Sent pre-visit alert for appointment %s", email.appointment_id
     return "Sent %s email for appointment %s", email.kind, email.appointment_id
 
 
@@ -254,6 +295,10 @@ def build_message(email: OutgoingEmail) -> EmailMultiAlternatives | None:
         message = _callback_received(email.callback)
     elif email.kind == UNDELIVERED_SUMMARY:
         message = _undelivered_summary(email)
+    elif email.kind == SIGN_IN:
+        message = _sign_in(email.sign_in_link)
+    elif email.kind == PRE_VISIT_ALERT:
+        message = _pre_visit_alert(email.appointment)
     else:
         message = _appointment_email(email.appointment, email.kind)
     if message is not None:
@@ -397,6 +442,44 @@ def _callback_received(callback: CallbackRequest) -> EmailMultiAlternatives:
     )
 
 
+def _pre_visit_alert(appointment: Appointment) -> EmailMultiAlternatives:
+    context = {
+        "spa": identity(),
+        "appointment": appointment,
+        "when": local_when(appointment.start),
+        "calendar_url": _admin_url("staff:appointment", appointment.pk),
+    }
+    subject = (
+        f"[Pre-visit check] Please look before the visit: {appointment.service.name}, "
+        f"{local_when(appointment.start, zone=False)}"
+    )
+    return _staff_message(subject, render_to_string("emails/pre_visit_alert.txt", context))
+
+
+def _sign_in(link: SignInLink | None) -> EmailMultiAlternatives | None:
+    from bookings import sign_in
+
+    if link is None or link.client is None or link.used_at is not None:
+        return None  # an address we do not know, or a link already used: nothing to send
+    url = settings.SPA_SITE_URL + reverse("bookings:sign_in", args=[sign_in.token_for(link)])
+    context = {
+        "spa": identity(),
+        "url": url,
+        "minutes": settings.SPA_SIGN_IN_LINK_MINUTES,
+        "my_bookings_url": settings.SPA_SITE_URL + reverse("bookings:my_bookings"),
+    }
+    message = EmailMultiAlternatives(
+        subject=f"Your link to your bookings · {settings.SPA_NAME}",
+        body=render_to_string("emails/sign_in.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[link.client.email],
+        reply_to=[settings.SPA_EMAIL],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(render_to_string("emails/sign_in.html", context), "text/html")
+    return message
+
+
 def _undelivered_summary(summary: OutgoingEmail) -> EmailMultiAlternatives:
     failed = (
         OutgoingEmail.objects.filter(staff_alerted_at=summary.created)
@@ -454,6 +537,7 @@ def email_context(appointment: Appointment, kind: str) -> dict:
         # After a cancellation: the same session again, with the details kept.
         "book_again_url": manage_url + "again/",
         "another_time_url": manage_url + "again/?then=time",
+        "my_bookings_url": settings.SPA_SITE_URL + reverse("bookings:my_bookings"),
         "awaiting_clearance": awaiting,
         "guidance": NOTE_TO_BRING if awaiting and kind in GUIDANCE_KINDS else "",
         "cancelled_by_client": appointment.cancelled_by == Appointment.CancelledBy.CLIENT,

@@ -30,6 +30,7 @@ from bookings.models import (
     AppointmentEvent,
     CallbackRequest,
     CallNote,
+    Client,
     HealthAccess,
     HealthAnswers,
     new_token,
@@ -60,6 +61,16 @@ def callbacks_of(emails: Iterable[str]) -> QuerySet[CallbackRequest]:
     )
 
 
+def emails_of(clients: Iterable[Client]) -> set[str]:
+    """Every address the client records were booked under: their own, and those of the
+    records merged into them (a person who booked with two addresses)."""
+    ids = [c.pk for c in clients]
+    emails = {c.email for c in clients}
+    emails |= set(Appointment.objects.filter(client__in=ids).values_list("client_email", flat=True))
+    emails |= set(CallbackRequest.objects.filter(client__in=ids).values_list("email", flat=True))
+    return normalised(emails)
+
+
 def _iso(value: datetime | None) -> str | None:
     return timezone.localtime(value).isoformat() if value else None
 
@@ -74,6 +85,8 @@ def _health(health: HealthAnswers | None) -> dict | None:
         "consent_version": health.consent_version,
         "consented_at": _iso(health.consented_at),
         "answered_at": _iso(health.created),
+        "pre_visit_answers": health.pre_visit_answers,
+        "pre_visit_answered_at": _iso(health.pre_visit_at),
     }
 
 
@@ -198,6 +211,7 @@ def erase(emails: Iterable[str], *, by) -> Erased:
     """
     result = Erased()
     with transaction.atomic():
+        clients = list(Client.objects.select_for_update().filter(email__in=normalised(emails)))
         appointments = [
             a
             for a in appointments_of(emails).select_for_update(of=("self",))
@@ -237,6 +251,15 @@ def erase(emails: Iterable[str], *, by) -> Erased:
             c.token = None
             c.save()
         CallNote.objects.filter(callback__in=callbacks).update(note="")
+        # The client record keeps the visit history together, naming no one.
+        client_ids = {c.pk for c in clients}
+        client_ids |= {a.client_id for a in appointments if a.client_id}
+        client_ids |= {c.client_id for c in callbacks if c.client_id}
+        for client in Client.objects.filter(pk__in=client_ids):
+            client.name, client.phone, client.notes = ERASED_NAME, "", ""
+            client.email = f"erased-client-{client.pk}@invalid"
+            client.save()
+            client.sign_in_links.all().delete()
         # The admin's own log names call-backs by the client's name.
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(CallbackRequest),

@@ -568,3 +568,66 @@ def _announce(appointment: Appointment, kind: str) -> None:
     from bookings import notifications
 
     notifications.notify(appointment, kind)
+
+
+@sensitive_variables()
+def record_pre_visit_check(appointment: Appointment, rows: list[dict], questions) -> str:
+    """The client's answers to the "today" questions shortly before the visit.
+
+    They are screened again together with the booking's other answers and kept
+    beside them (HealthAnswers.pre_visit_answers). A change that rules the
+    visit out (clearance or a call first) marks it to be moved and tells staff;
+    one that needs a look flags it for the therapist; newly avoided points and
+    areas are added. Nothing is cancelled here. Returns the PreVisitChange.
+    """
+    from bookings import notifications, screening
+    from bookings.models import PreVisitChange
+
+    now = timezone.now()
+    with transaction.atomic():
+        current = Appointment.objects.select_for_update(of=("self",)).get(pk=appointment.pk)
+        health = HealthAnswers.objects.get(appointment=current)
+        before = {r.get("code"): r for r in health.answers if isinstance(r, dict)}
+        combined = {**before, **{r["code"]: r for r in rows}}
+        result = screening.screen(
+            screening.rules_from_questions(questions),
+            [
+                screening.Answer(c, r.get("answer", ""), r.get("detail", ""))
+                for c, r in combined.items()
+            ],
+        )
+        for row in rows:
+            row["triggered"] = row["code"] in result.triggered
+        changed = any((before.get(r["code"]) or {}).get("answer") != r["answer"] for r in rows)
+        newly = {r["code"] for r in rows if r["triggered"]} - {
+            c for c, r in before.items() if r.get("triggered")
+        }
+        rank = screening.RANK[result.outcome]
+        if newly and rank >= screening.RANK[Outcome.CLEARANCE]:
+            change = PreVisitChange.MOVE
+        elif newly and rank >= screening.RANK[Outcome.AVOID_AREA]:
+            change = PreVisitChange.REVIEW
+        else:
+            change = PreVisitChange.CHANGED if changed else PreVisitChange.NONE
+        health.pre_visit_answers, health.pre_visit_at = rows, now
+        health.save(update_fields=["pre_visit_answers", "pre_visit_at"])
+        current.pre_visit_answered_at, current.pre_visit_change = now, change
+        fields = ["pre_visit_answered_at", "pre_visit_change"]
+        if change in (PreVisitChange.MOVE, PreVisitChange.REVIEW):
+            current.flagged = True
+            areas = [a for a in current.avoid_areas.split("; ") if a]
+            current.avoid_areas = "; ".join(dict.fromkeys(areas + list(result.avoid_areas)))
+            current.light_pressure_only = current.light_pressure_only or result.light_only
+            fields += ["flagged", "avoid_areas", "light_pressure_only"]
+            current.avoid_points.add(*Point.objects.filter(code__in=result.avoid_points))
+        current.save(update_fields=fields)
+        AppointmentEvent.objects.create(
+            appointment=current,
+            from_status=current.status,
+            to_status=current.status,
+            by_client=True,
+            note=f"Pre-visit check: {PreVisitChange(change).label}",
+        )
+        if change in (PreVisitChange.MOVE, PreVisitChange.REVIEW):
+            notifications.notify_pre_visit_change(current)
+    return change

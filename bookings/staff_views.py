@@ -194,8 +194,11 @@ def screening_summary(appointment: Appointment) -> dict:
     health = getattr(appointment, "health", None)
     rows = [r for r in (health.answers if health else []) if isinstance(r, dict)]
     said_yes = [r for r in rows if r.get("triggered") or r.get("answer") == "yes"]
+    pre_visit = [r for r in (health.pre_visit_answers if health else []) if isinstance(r, dict)]
     return {
         "health": health,
+        # The pre-visit check's "yes" answers: newer than the booking's.
+        "pre_visit_yes": [r for r in pre_visit if r.get("triggered") or r.get("answer") == "yes"],
         "said_yes": said_yes,
         "said_no": [r for r in rows if r not in said_yes],
         "avoid_points": list(appointment.avoid_points.all()),

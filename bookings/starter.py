@@ -64,6 +64,20 @@ def section_for(order: int) -> str:
     return "other"
 
 
+# Questions about how the client is now, not their history: asked again in the
+# pre-visit check shortly before the visit (migration 0015 marks them on existing sites).
+PRE_VISIT_CODES = (
+    "fever",
+    "contagious-illness",
+    "calf-pain-now",
+    "unchecked-injury",
+    "alcohol-or-drugs",
+    "strong-painkillers",
+    "pregnancy",
+    "pregnancy-care",
+)
+
+
 def question(
     code: str,
     order: int,
@@ -101,6 +115,7 @@ def question(
         "parent": parent,
         "avoid_area": avoid_area,
         "guidance": guidance,
+        "pre_visit": code in PRE_VISIT_CODES,
     }
 
 

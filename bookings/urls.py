@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings import views
+from bookings import my_views, views
 
 app_name = "bookings"
 
@@ -18,8 +18,14 @@ urlpatterns = [
     path("bookings/<str:token>/reschedule/", views.reschedule, name="reschedule"),
     path("bookings/<str:token>/again/", views.book_again, name="book_again"),
     path("bookings/<str:token>/health/", views.answer_health, name="answer_health"),
+    path("bookings/<str:token>/today/", my_views.pre_visit_check, name="pre_visit"),
     path("bookings/<str:token>/calendar.ics", views.calendar_file, name="calendar"),
     path("bookings/<str:token>/aftercare/<slug:slug>/", views.aftercare_routine, name="aftercare"),
+    path("my-bookings/", my_views.my_bookings, name="my_bookings"),
+    path("my-bookings/sent/", my_views.my_bookings_sent, name="my_bookings_sent"),
+    path("my-bookings/sign-in/<str:token>/", my_views.sign_in_link, name="sign_in"),
+    path("my-bookings/sign-out/", my_views.sign_out, name="sign_out"),
+    path("my-bookings/again/", my_views.book_again, name="book_again"),
     path("services/", views.service_list, name="services"),
     path("services/<slug:slug>/", views.service_detail, name="service_detail"),
 ]

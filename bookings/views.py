@@ -484,7 +484,11 @@ def time_step(request: HttpRequest) -> HttpResponse:
         start = form.cleaned_data["start"]
         if services.is_bookable(service, getattr(therapist, "pk", None), start):
             _save(request, start=start.isoformat(), taken=None)
-            return redirect("bookings:details")
+            # Details already given (a returning client's "book again", or "Change" from
+            # the review step): on to the next step still to do; review lists them all.
+            if not state.get("details"):
+                return redirect("bookings:details")
+            return redirect("bookings:review" if state.get("screen") else "bookings:health")
         taken, nearest = (
             start,
             services.nearest_alternatives(service, getattr(therapist, "pk", None), start),
@@ -572,7 +576,14 @@ def _health_initial(state: dict) -> dict:
 def health_step(request: HttpRequest) -> HttpResponse:
     state = _state(request)
     questions = _questions()
-    form = HealthForm(_posted(request), questions=questions, initial=_health_initial(state))
+    initial, since = _health_initial(state), None
+    if not state.get("answers"):
+        # A signed-in returning client: their last answers, to change only what changed.
+        from bookings.my_views import previous_answers
+
+        if previous := previous_answers(request, state, questions):
+            initial, since = {**initial, **previous[0]}, previous[1]
+    form = HealthForm(_posted(request), questions=questions, initial=initial)
     if request.method == "POST" and form.is_valid():
         rows = form.answer_rows()
         result = screening.screen(
@@ -597,7 +608,10 @@ def health_step(request: HttpRequest) -> HttpResponse:
         )
         return redirect("bookings:review")
     return _render_step(
-        request, "health", "bookings/step_health.html", {"form": form, "questions": questions}
+        request,
+        "health",
+        "bookings/step_health.html",
+        {"form": form, "questions": questions, "since": since},
     )
 
 
@@ -913,27 +927,37 @@ def book_again(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(appointment.get_absolute_url())
     if too_many := _manage_limit(request, token):
         return too_many
-    service = appointment.service
-    if not service.active:
-        return redirect("bookings:service")
-    _clear(request)
-    same_therapist = (
-        request.GET.get("then") == "time"
-        and Therapist.objects.offering(service).filter(pk=appointment.therapist_id).exists()
-    )
-    _save(
+    return start_again(
         request,
-        service=service.slug,
-        therapist=appointment.therapist.slug if same_therapist else None,
+        appointment,
+        keep_therapist=request.GET.get("then") == "time",
         details={
             "name": appointment.client_name,
             "email": appointment.client_email,
             "phone": appointment.client_phone,
-            "notes": "",
         },
     )
+
+
+def start_again(
+    request: HttpRequest, appointment: Appointment, *, keep_therapist: bool, details: dict
+) -> HttpResponse:
+    """A new draft from an earlier booking (after a cancel, or from My bookings): the
+    same session, the client's details filled in, never their health answers (those
+    are asked again, or offered back only to a signed-in client on the health step).
+    Keeping the therapist goes straight to the times (with whoever is free first if
+    they no longer offer the session); otherwise the client chooses one."""
+    service = appointment.service
+    if not service.active:
+        return redirect("bookings:service")
+    _clear(request)
+    therapist = None
+    if keep_therapist:
+        offering = Therapist.objects.offering(service).filter(pk=appointment.therapist_id)
+        therapist = offering.values_list("slug", flat=True).first() or ANY
+    _save(request, service=service.slug, therapist=therapist, details={**details, "notes": ""})
     messages.info(request, "Your details are filled in. Choose a time for your new booking.")
-    return redirect("bookings:time" if same_therapist else "bookings:therapist")
+    return redirect("bookings:time" if keep_therapist else "bookings:therapist")
 
 
 @_private

@@ -1,7 +1,8 @@
 """gunicorn's access log without the clients' private booking links.
 
 `/bookings/<token>/` is a client's key to their booking (view, cancel, move),
-and `/call-back/<token>/` to their call-back request; whoever reads the access
+`/call-back/<token>/` to their call-back request, and
+`/my-bookings/sign-in/<token>/` signs them in to all their bookings; whoever reads the access
 log must not be able to use either. This logger class
 cuts the token out of every field of the line (the request line, the path,
 the query and the Referer), so the log shows `/bookings/<redacted>/`.
@@ -9,18 +10,9 @@ Used by `make serve` and the README's systemd unit:
 `gunicorn --logger-class spa.gunicorn_logging.RedactingLogger`.
 """
 
-import re
-
 from gunicorn.glogging import Logger
 
-# The private path at the start of a path, after a method, or after a scheme and host.
-PRIVATE_LINK = re.compile(r"(?P<before>^|\s|://[^/\s]+)/(?P<kind>bookings|call-back)/[^/?#\s\"]+")
-
-
-def redact(value):
-    if isinstance(value, str):
-        return PRIVATE_LINK.sub(r"\g<before>/\g<kind>/<redacted>", value)
-    return value
+from spa.logfilters import PRIVATE_LINK, redact  # noqa: F401 - one pattern for both logs
 
 
 class RedactingLogger(Logger):

@@ -31,6 +31,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str] | dict[str, tuple[str, ...]]]] =
     "Therapists": {
         "bookings": {
             "appointment": ("view", "change"),
+            "client": VIEW,
             "callbackrequest": VIEW,
             "service": VIEW,
             "therapist": VIEW,
@@ -43,6 +44,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str] | dict[str, tuple[str, ...]]]] =
     "Front desk": {
         "bookings": {
             "appointment": ("view", "change"),
+            # "change" edits the notes and merges two records of one person.
+            "client": ("view", "change"),
             "callbackrequest": ("view", "change"),
             "callnote": ("add", "view"),
             "service": VIEW,
@@ -63,6 +66,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str] | dict[str, tuple[str, ...]]]] =
             "timeoff": ACTIONS,
             "question": ACTIONS,
             "appointment": ACTIONS,
+            "client": ("view", "change"),
             "callbackrequest": ACTIONS,
             "outgoingemail": ("view", "change"),
             # Histories and the health access log are append-only records.

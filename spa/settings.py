@@ -402,14 +402,24 @@ SPA_HEALTH_RETENTION_MONTHS = env_int("SPA_HEALTH_RETENTION_MONTHS", 24, minimum
 # A booking in progress (health answers included) is kept server-side this
 # long after the client's last step; then it is dropped and purged.
 SPA_BOOKING_DRAFT_MINUTES = env_int("SPA_BOOKING_DRAFT_MINUTES", 120, minimum=5)
+# "My bookings": an emailed sign-in link works once, for this many minutes.
+SPA_SIGN_IN_LINK_MINUTES = env_int("SPA_SIGN_IN_LINK_MINUTES", 30, minimum=5)
+# Returning clients see their last answers again, if given within this many months.
+SPA_REUSE_ANSWERS_MONTHS = env_int("SPA_REUSE_ANSWERS_MONTHS", 12, minimum=1)
+# The pre-visit check (the "today" questions) is emailed this many hours before.
+SPA_PRE_VISIT_HOURS = env_int("SPA_PRE_VISIT_HOURS", 48, minimum=1)
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # The database away: one line per failed request, not a traceback each.
-    "filters": {"database_down": {"()": "spa.logfilters.DatabaseDownOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "database_down": {"()": "spa.logfilters.DatabaseDownOneLine"},
+        # Clients' private links never reach the log, whoever logs the path.
+        "private_links": {"()": "spa.logfilters.RedactPrivateLinks"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["private_links"]}},
     "loggers": {"django.request": {"filters": ["database_down"]}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }

@@ -88,3 +88,42 @@ def test_private_pages_send_no_referer(spa, anonymous):
     assert anonymous.post(base + "cancel/")["Referrer-Policy"] == "strict-origin"
     # Elsewhere the site-wide policy holds.
     assert anonymous.get("/")["Referrer-Policy"] == "same-origin"
+
+
+def test_djangos_own_log_lines_redact_private_links_too():
+    """Django names the path when it refuses a request: the key stays out of the log."""
+    import logging
+
+    from spa.logfilters import RedactPrivateLinks
+
+    token = "WzEsImFiYyJd:Xyz-123_abc"
+    record = logging.LogRecord(
+        "django.security.csrf",
+        logging.WARNING,
+        __file__,
+        1,
+        "Forbidden (%s): %s",
+        ("CSRF cookie not set.", f"/my-bookings/sign-in/{token}/"),
+        None,
+    )
+    assert RedactPrivateLinks().filter(record)
+    assert token not in record.getMessage()
+    assert "/my-bookings/sign-in/<redacted>/" in record.getMessage()
+    # Wired on the root logger's console handler: every logger's lines pass through it.
+    console = [
+        h
+        for h in logging.getLogger().handlers
+        if any(isinstance(f, RedactPrivateLinks) for f in h.filters)
+    ]
+    assert console
+    line = logging.LogRecord(
+        "django.request",
+        logging.WARNING,
+        __file__,
+        1,
+        "Not Found: %s",
+        (f"/bookings/{TOKEN}/",),
+        None,
+    )
+    assert console[0].filter(line)
+    assert line.getMessage() == "Not Found: /bookings/<redacted>/"

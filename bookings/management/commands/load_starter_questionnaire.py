@@ -58,6 +58,7 @@ class Command(BaseCommand):
                 # Parents come first in the starter list, so they exist by now.
                 parent=existing.get(data["parent"]),
                 guidance=data["guidance"],
+                pre_visit=data["pre_visit"],
             )
             # A mistake in the starter data (a length, an outcome) fails loudly here.
             question.full_clean()

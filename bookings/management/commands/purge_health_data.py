@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from bookings import sign_in
 from bookings.models import (
     Appointment,
     BookingDraft,
@@ -83,6 +84,8 @@ class Command(BaseCommand):
             draft_count = drafts.count()
 
             if not dry_run:
+                # "My bookings" links a day old: used, expired or never sent.
+                sign_in.purge()
                 drafts.delete()
                 accesses.delete()
                 # What the call-back's client was told follows from the answers too.

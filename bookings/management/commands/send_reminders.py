@@ -1,5 +1,8 @@
 """Email a reminder before each confirmed appointment, once. Run by cron, e.g. hourly.
 
+It also sends the pre-visit check, once, SPA_PRE_VISIT_HOURS before each booking
+that holds its time and has answers: a link to the "today" questions again.
+
 A booking the spa made whose client has not yet answered the health
 questions gets its reminder (with the link to answer) ANSWERS_HOURS before;
 answering frees the claim again for the visit's own reminder.
@@ -13,13 +16,14 @@ does). The sending itself, with its retries, is the worker's job.
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bookings.models import Appointment, Status
-from bookings.notifications import queue_reminder
+from bookings.models import Appointment, HealthAnswers, Question, Status
+from bookings.notifications import queue_pre_visit, queue_reminder
 
 ANSWERS_HOURS = 48
 
@@ -65,3 +69,27 @@ class Command(BaseCommand):
                 queue_reminder(Appointment.objects.get(pk=pk))
             queued += 1
         self.stdout.write(f"Queued {queued} reminder(s).")
+        self.stdout.write(f"Queued {self._pre_visit_checks(now)} pre-visit check(s).")
+
+    def _pre_visit_checks(self, now) -> int:
+        """The "today" questions again, shortly before the visit; silence changes nothing."""
+        if not Question.objects.active().filter(pre_visit=True).exists():
+            return 0
+        statuses = [Status.REQUESTED, Status.AWAITING_CLEARANCE, Status.CONFIRMED]
+        due = Appointment.objects.filter(
+            status__in=statuses,
+            start__gt=now,
+            start__lte=now + timedelta(hours=settings.SPA_PRE_VISIT_HOURS),
+            pre_visit_sent_at__isnull=True,
+            pre_visit_answered_at__isnull=True,
+            pk__in=HealthAnswers.objects.filter(appointment__isnull=False).values("appointment"),
+        ).values_list("pk", flat=True)
+        queued = 0
+        for pk in list(due):
+            with transaction.atomic():
+                claim = Appointment.objects.filter(pk=pk, pre_visit_sent_at__isnull=True)
+                if claim.update(pre_visit_sent_at=now) != 1:
+                    continue
+                queue_pre_visit(Appointment.objects.get(pk=pk))
+            queued += 1
+        return queued
