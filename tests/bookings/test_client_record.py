@@ -190,7 +190,7 @@ def test_the_data_migration_links_rows_made_before_clients(anonymous, spa, quest
     from django.apps import apps
 
     migration = importlib.import_module(
-        "bookings.migrations.0015_link_clients_mark_pre_visit_questions"
+        "bookings.migrations.0020_link_clients_mark_pre_visit_questions"
     )
     book(anonymous, spa, questions, tomorrow_at(10))
     walk_to_review(anonymous, spa, tomorrow_at(12), fever="yes")  # a call-back
