@@ -119,9 +119,13 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if not sign_in.use(link):
             return render(request, "bookings/sign_in.html", {"expired": True})
-        sign_in.sign_in(request, link.client)
+        sign_in.sign_in(request, link.client, remember=request.POST.get("remember") == "on")
         return redirect("bookings:my_bookings")
-    return render(request, "bookings/sign_in.html", {"expired": False})
+    return render(
+        request,
+        "bookings/sign_in.html",
+        {"expired": False, "remember_days": settings.SPA_REMEMBER_CLIENT_DAYS},
+    )
 
 
 @require_POST

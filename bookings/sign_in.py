@@ -66,10 +66,13 @@ def use(link: SignInLink) -> bool:
     )
 
 
-def sign_in(request: HttpRequest, client: Client) -> None:
+def sign_in(request: HttpRequest, client: Client, *, remember: bool = False) -> None:
     request.session.cycle_key()  # a new session id: nothing planted before carries over
-    # Signed in for the session's life (SESSION_COOKIE_AGE, 8 hours by default).
+    # Signed in for the session's life (SESSION_COOKIE_AGE, 8 hours by default), or,
+    # on a device the client keeps, for SPA_REMEMBER_CLIENT_DAYS, as booking apps do.
     request.session[SESSION_KEY] = client.pk
+    if remember:
+        request.session.set_expiry(settings.SPA_REMEMBER_CLIENT_DAYS * 24 * 3600)
 
 
 def sign_out(request: HttpRequest) -> None:

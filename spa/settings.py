@@ -404,6 +404,9 @@ SPA_HEALTH_RETENTION_MONTHS = env_int("SPA_HEALTH_RETENTION_MONTHS", 24, minimum
 SPA_BOOKING_DRAFT_MINUTES = env_int("SPA_BOOKING_DRAFT_MINUTES", 120, minimum=5)
 # "My bookings": an emailed sign-in link works once, for this many minutes.
 SPA_SIGN_IN_LINK_MINUTES = env_int("SPA_SIGN_IN_LINK_MINUTES", 30, minimum=5)
+# "Keep me signed in on this device": a returning client stays signed in this long
+# (otherwise for the session's life, SESSION_COOKIE_AGE).
+SPA_REMEMBER_CLIENT_DAYS = env_int("SPA_REMEMBER_CLIENT_DAYS", 90, minimum=1)
 # Returning clients see their last answers again, if given within this many months.
 SPA_REUSE_ANSWERS_MONTHS = env_int("SPA_REUSE_ANSWERS_MONTHS", 12, minimum=1)
 # The pre-visit check (the "today" questions) is emailed this many hours before.

@@ -264,3 +264,22 @@ def test_the_list_reads_a_bounded_number_of_queries(
     html = page.content.decode()
     assert html.count("See, move or cancel<") == 1
     assert html.count("Book again<") == 4
+
+
+def test_keep_me_signed_in_lasts_for_the_remembered_days_only_when_ticked(
+    spa, questions, anonymous, client, settings
+):
+    book(anonymous, spa, tomorrow_at(10))
+    client.post("/my-bookings/", {"email": "casey@example.com"})
+    url = path_of(link_in_mail())
+    assert b'name="remember"' in client.get(url).content
+    client.post(url, {"remember": "on"})
+    assert client.session.get_expiry_age() == settings.SPA_REMEMBER_CLIENT_DAYS * 24 * 3600
+    # A month later (the cookie's own age is what the browser keeps): still signed in.
+    assert "Back massage" in client.get("/my-bookings/").content.decode()
+
+    other = Client()
+    mail.outbox.clear()
+    other.post("/my-bookings/", {"email": "casey@example.com"})
+    other.post(path_of(link_in_mail()))
+    assert other.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
