@@ -249,16 +249,24 @@ def _free_by_therapist(
     ids = [t.pk for t in therapists]
 
     time_off: dict[int, list[Interval]] = defaultdict(list)
-    for tid, start, end in TimeOff.objects.filter(
-        therapist_id__in=ids, start__lt=range_end, end__gt=range_start
-    ).values_list("therapist_id", "start", "end"):
+    for tid, start, end in (
+        TimeOff.objects.filter(therapist_id__in=ids, start__lt=range_end, end__gt=range_start)
+        .order_by()
+        .values_list("therapist_id", "start", "end")
+    ):
         time_off[tid].append(Interval(start, end))
 
-    # A new block may reach past the range by its own buffers.
-    appointments = Appointment.objects.holding().filter(
-        therapist_id__in=ids,
-        block_start__lt=range_end + service.buffer_after,
-        block_end__gt=range_start - service.buffer_before,
+    # A new block may reach past the range by its own buffers. The index led by
+    # (therapist, block_end) reads the blocks ending after the range starts: the weeks
+    # ahead, not the years behind. No ORDER BY: _normalise sorts the intervals.
+    appointments = (
+        Appointment.objects.holding()
+        .order_by()
+        .filter(
+            therapist_id__in=ids,
+            block_start__lt=range_end + service.buffer_after,
+            block_end__gt=range_start - service.buffer_before,
+        )
     )
     if exclude_appointment_id is not None:
         appointments = appointments.exclude(pk=exclude_appointment_id)
@@ -313,6 +321,37 @@ def slots_for(
     return merge_slots(per_therapist)
 
 
+def free_at(
+    service,
+    start: datetime,
+    therapist_id: int | None = None,
+    *,
+    now: datetime | None = None,
+    rules: BookingRules | None = None,
+    exclude_appointment_id: int | None = None,
+) -> list[int]:
+    """The therapists (that one, or any offering `service`) for whom `start` is an offered
+    start right now, ascending: the server re-check, in five queries for any number."""
+    if start.utcoffset() is None:
+        raise ValueError("is_free() needs an aware datetime.")
+    now = now or timezone.now()
+    rules = rules or BookingRules.current()
+    # Cheap refusal first; it also keeps absurd years from overflowing below.
+    if not now + rules.min_notice <= start <= now + rules.horizon:
+        return []
+    day = start.astimezone(spa_zone()).date()
+    per_therapist = _free_by_therapist(
+        service,
+        therapist_id,
+        day,
+        day,
+        now=now,
+        rules=rules,
+        exclude_appointment_id=exclude_appointment_id,
+    )
+    return sorted(tid for tid, starts in per_therapist.items() if start in starts)
+
+
 def is_free(
     service,
     therapist_id: int,
@@ -323,24 +362,16 @@ def is_free(
     exclude_appointment_id: int | None = None,
 ) -> bool:
     """Whether `start` is an offered start for that therapist right now: the server re-check."""
-    if start.utcoffset() is None:
-        raise ValueError("is_free() needs an aware datetime.")
-    now = now or timezone.now()
-    rules = rules or BookingRules.current()
-    # Cheap refusal first; it also keeps absurd years from overflowing below.
-    if not now + rules.min_notice <= start <= now + rules.horizon:
-        return False
-    day = start.astimezone(spa_zone()).date()
-    starts = _free_by_therapist(
-        service,
-        therapist_id,
-        day,
-        day,
-        now=now,
-        rules=rules,
-        exclude_appointment_id=exclude_appointment_id,
-    ).get(therapist_id, [])
-    return start in starts
+    return bool(
+        free_at(
+            service,
+            start,
+            therapist_id,
+            now=now,
+            rules=rules,
+            exclude_appointment_id=exclude_appointment_id,
+        )
+    )
 
 
 def nearest_free(

@@ -88,9 +88,7 @@ def is_bookable(service: Service, therapist_id: int | None, start: datetime) -> 
     """Whether `start` is free with that therapist, or with any who offers the service.
 
     A check for the form, without locks; place_booking() checks again under one."""
-    return any(
-        availability.is_free(service, tid, start) for tid in _candidates(service, therapist_id)
-    )
+    return bool(availability.free_at(service, start, therapist_id))
 
 
 def _status_for(outcome: str) -> tuple[str, str, bool]:
@@ -153,7 +151,9 @@ def place_booking(
     try:
         with transaction.atomic():
             appointment = None
-            for tid in _candidates(service, therapist_id):
+            # Only those free a moment ago are tried (one reading for them all), each
+            # read again under its lock: the time may have gone since.
+            for tid in availability.free_at(service, start, therapist_id, now=now, rules=rules):
                 Therapist.objects.select_for_update().filter(pk=tid).first()
                 if availability.is_free(service, tid, start, now=now, rules=rules):
                     appointment = Appointment(
