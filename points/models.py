@@ -14,7 +14,7 @@ from pathlib import PurePath
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import OuterRef, Q, StringAgg, Subquery, Sum, Value
 from django.urls import reverse
 
 UNIT = [MinValueValidator(0), MaxValueValidator(1)]
@@ -109,8 +109,15 @@ class PointQuerySet(models.QuerySet):
         return self.filter(published=True)
 
     def for_listing(self) -> PointQuerySet:
-        # One query for the points plus one per prefetch, however many points.
-        return self.select_related("region").prefetch_related("concerns", "cautions")
+        """What a card shows (the area and the caution kinds), in one query however many."""
+        kinds = (
+            Caution.objects.filter(point=OuterRef("pk"))
+            .order_by()
+            .values("point")
+            .annotate(kinds=StringAgg("kind", Value(",")))
+            .values("kinds")
+        )
+        return self.select_related("region").annotate(listed_caution_kinds=Subquery(kinds))
 
 
 class Point(models.Model):
@@ -227,6 +234,8 @@ class Point(models.Model):
         return self.self_care == self.SelfCare.PRACTITIONER
 
     def caution_kinds(self) -> set[str]:
+        if (listed := getattr(self, "listed_caution_kinds", False)) is not False:
+            return set(listed.split(",")) if listed else set()  # read by for_listing()
         return {c.kind for c in self.cautions.all()}
 
     @property

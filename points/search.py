@@ -318,8 +318,10 @@ def closest_concerns(text: str, concerns: list[Concern], limit: int = 3) -> list
     return [concern for _, concern in scored[:limit]]
 
 
-def suggestions(text: str) -> tuple[list[Concern], bool]:
-    """For a search that found nothing: the closest concerns (True), else all of them (False)."""
-    concerns = list(Concern.objects.all())
+def suggestions(text: str, concerns: list[Concern] | None = None) -> tuple[list[Concern], bool]:
+    """For a search that found nothing: the closest concerns (True), else all of them (False).
+
+    `concerns`: every concern, if the caller has read them already."""
+    concerns = list(Concern.objects.all()) if concerns is None else concerns
     closest = closest_concerns(text, concerns)
     return (closest or concerns), bool(closest)
