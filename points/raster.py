@@ -442,7 +442,9 @@ def point_png(point, *, width: int = CARD_WIDTH, height: int = CARD_HEIGHT) -> b
 
     card = image.reduce(s)  # Averages each s x s block: the anti-aliasing.
     out = BytesIO()
-    card.save(out, "PNG")
+    # A few flat colours and their anti-aliased edges: 128 palette colours look the
+    # same and weigh 30 KB instead of 80 (less to store, serve and download).
+    card.quantize(colors=128).save(out, "PNG", optimize=True)
     return out.getvalue()
 
 
