@@ -1,18 +1,5 @@
-import json
-
 from django.core.paginator import Page, Paginator
-from django.db.models import (
-    Count,
-    OuterRef,
-    Prefetch,
-    QuerySet,
-    StringAgg,
-    Subquery,
-    TextField,
-    Value,
-    Window,
-)
-from django.db.models.functions import Cast, JSONObject
+from django.db.models import Count, Prefetch, QuerySet, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
@@ -21,7 +8,16 @@ from django.views.decorators.http import require_safe
 import pagecache
 from points import diagrams, raster, search
 from points.forms import LibraryFilterForm, filter_choices
-from points.models import BodyRegion, Caution, Point, Routine, RoutineStep, TechniqueStep
+from points.models import (
+    BodyRegion,
+    Caution,
+    Point,
+    Routine,
+    RoutineStep,
+    TechniqueStep,
+    attach_rows,
+    with_rows,
+)
 
 PAGE_SIZE = 12
 
@@ -104,7 +100,7 @@ def _page(points, number) -> Page:
 
 
 # The point page's short lists of plain rows, read with the point itself rather than
-# one query each: the fields each needs (see _with_rows).
+# one query each: the fields each needs (see points.models.with_rows).
 POINT_ROWS = {
     "locating_steps": ("id", "point_id", "position", "text"),
     "cautions": ("id", "point_id", "position", "kind", "text"),
@@ -123,53 +119,21 @@ POINT_ROWS = {
 }
 
 
-def _rows_json(relation: str, fields: tuple[str, ...]) -> Subquery:
-    """The point's `relation` rows as comma-joined JSON objects: a subquery, so they
-    come in the point's own row (in no set order: _attach_rows sorts them)."""
-    field = Point._meta.get_field(relation)
-    model = field.related_model
-    # The column that ties a row to its point: the foreign key, or the join table's.
-    owner = field.related_query_name() if field.many_to_many else field.field.name
-    rows = model.objects.filter(**{owner: OuterRef("pk")}).order_by().values(owner)
-    as_text = Cast(JSONObject(**{name: name for name in fields}), TextField())
-    return Subquery(rows.annotate(rows=StringAgg(as_text, Value(","))).values("rows"))
-
-
-def _with_rows(points: QuerySet) -> QuerySet:
-    return points.annotate(
-        **{f"{name}_json": _rows_json(name, fields) for name, fields in POINT_ROWS.items()}
-    )
-
-
-def _attach_rows(point: Point) -> None:
-    """Hand the rows read by _with_rows to the point's managers, in their model's order,
-    as a prefetch would: `point.cautions.all()` and the rest then need no query."""
-    cache = point.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name in POINT_ROWS:
-        manager = getattr(point, name)
-        order = [f for f in manager.model._meta.ordering if f != "point"]
-        rows = json.loads(f"[{getattr(point, f'{name}_json') or ''}]")
-        rows.sort(key=lambda row: [row[f] for f in order])
-        found = manager.all()
-        found._result_cache = [manager.model(**row) for row in rows]
-        found._prefetch_done = True
-        cache[name] = found
-
-
 @require_safe
 @pagecache.public_page(pagecache.CONTENT)
 def point_detail(request: HttpRequest, slug: str) -> HttpResponse:
     point = _visible(
         request,
-        _with_rows(
+        with_rows(
             Point.objects.select_related("region").prefetch_related(
                 Prefetch("technique_steps", TechniqueStep.objects.select_related("tool")),
                 Prefetch("related", Point.objects.published().select_related("region")),
-            )
+            ),
+            POINT_ROWS,
         ),
         slug,
     )
-    _attach_rows(point)
+    attach_rows(point, POINT_ROWS)
     routines = Routine.objects.published().filter(steps__point=point).distinct()
     return render(
         request,

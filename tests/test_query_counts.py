@@ -37,9 +37,6 @@ FLOW = ["/book/therapist/", "/book/time/", "/book/time/?week=1"]
 WARM_MAX = 5
 # Cold: the first request after the cache is emptied (as after any staff edit).
 COLD_MAX = 5
-# Not there yet (issue 15): a search reads each point's concerns, cautions and tools
-# to rank them, and the routines' concerns. Its count may not grow past today's.
-COLD_OVER = {"/points/?q=test": 8}
 # The booking steps (a client who chose a therapist): session and draft (2), then the
 # service, the chosen therapist, the rules, the therapists with their hours, and
 # everything that keeps them busy.
@@ -127,7 +124,7 @@ def cold_pages_within_limits(spa: dict, django_assert_max_num_queries) -> None:
     anonymous, booking = Client(), booking_client(spa)
     for url in PUBLIC:
         cache.clear()
-        with django_assert_max_num_queries(COLD_OVER.get(url, COLD_MAX)):
+        with django_assert_max_num_queries(COLD_MAX):
             assert anonymous.get(url).status_code == 200, url
     for url, limit in FLOW_COLD_MAX.items():
         cache.clear()
