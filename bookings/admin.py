@@ -301,6 +301,32 @@ class AppointmentEventInline(admin.TabularInline):
         return "—"
 
 
+class StartDateFilter(admin.DateFieldListFilter):
+    """The days staff look for: today, tomorrow, the week ahead and behind, this month.
+
+    Fixed links over `start >= … AND start < …` (index appt_start), so listing
+    them reads nothing, however many years of appointments are stored."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        day = timedelta(days=1)
+        month = today.replace(day=1)
+        next_month = (month + timedelta(days=32)).replace(day=1)
+
+        def between(since, until):
+            return {self.lookup_kwarg_since: since, self.lookup_kwarg_until: until}
+
+        self.links = (
+            ("Any date", {}),
+            ("Today", between(today, today + day)),
+            ("Tomorrow", between(today + day, today + 2 * day)),
+            ("Next 7 days", between(today, today + 7 * day)),
+            ("Past 7 days", between(today - 7 * day, today)),
+            ("This month", between(month, next_month)),
+        )
+
+
 @admin.register(Appointment)
 class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
     # The badge sits beside the time, so a flagged request is seen on narrow screens too.
@@ -315,8 +341,17 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
         "booked",
     ]
     list_display_links = ["starts", "client_name"]
-    list_filter = ["status", "therapist", "flagged", "screening", "service", "referral_kind"]
-    date_hierarchy = "start"
+    # Days by fixed links (StartDateFilter), not date_hierarchy: its year list reads
+    # every appointment ever booked, so the page slowed down as history grew.
+    list_filter = [
+        ("start", StartDateFilter),
+        "status",
+        "therapist",
+        "flagged",
+        "screening",
+        "service",
+        "referral_kind",
+    ]
     search_fields = ["client_name", "client_email", "client_phone"]
     list_select_related = ["service", "therapist"]
     ordering = ["start"]

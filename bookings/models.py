@@ -842,10 +842,16 @@ class Appointment(models.Model):
                 violation_error_message="A cancelled appointment must say who cancelled it.",
             ),
         ]
-        # The schedule and availability read one therapist's holding appointments by time.
         indexes = [
-            models.Index(fields=["therapist", "block_start"], name="appt_therapist_block_start"),
+            # Free times (availability._free_by_therapist) and the booking re-check
+            # (AppointmentQuerySet.overlapping) read a therapist's holding blocks with
+            # `block_end > <a moment from now on>`: led by block_end, the scan covers the
+            # weeks ahead only, however many years of history lie behind them.
+            models.Index(fields=["therapist", "block_end"], name="appt_therapist_block_end"),
             models.Index(fields=["status", "start"], name="appt_status_start"),
+            # The staff appointment list: ORDER BY start LIMIT 100 and its date filter
+            # (admin StartDateFilter) read rows in start order instead of sorting them all.
+            models.Index(fields=["start"], name="appt_start"),
             # The staff report counts bookings by referring guide over recent days.
             models.Index(fields=["created", "referral_kind"], name="appt_created_referral"),
         ]

@@ -99,9 +99,7 @@ def is_bookable(service: Service, therapist_id: int | None, start: datetime) -> 
     """Whether `start` is free with that therapist, or with any who offers the service.
 
     A check for the form, without locks; place_booking() checks again under one."""
-    return any(
-        availability.is_free(service, tid, start) for tid in _candidates(service, therapist_id)
-    )
+    return bool(availability.free_at(service, start, therapist_id))
 
 
 def fairest_first(
@@ -144,8 +142,7 @@ def fair_order(candidates: list[int], start: datetime) -> list[int]:
 def who_would_take(service: Service, start: datetime) -> Therapist | None:
     """The therapist a "whoever is free first" booking for `start` goes to, if it is
     sent now: the fairest of those free then (no locks; place_booking() decides)."""
-    free = [tid for tid in _candidates(service, None) if availability.is_free(service, tid, start)]
-    order = fair_order(free, start)
+    order = fair_order(list(availability.free_at(service, start, None)), start)
     return Therapist.objects.filter(pk=order[0]).first() if order else None
 
 
@@ -223,9 +220,12 @@ def place_booking(
     try:
         with transaction.atomic():
             appointment = None
-            candidates = _candidates(service, therapist_id)
-            # Every candidate locked first, in ascending ids (so concurrent bookings never
-            # wait on each other in a cycle); then the fairest free one is chosen.
+            # Only those free a moment ago are tried (one reading for them all). Each is
+            # locked first, in ascending ids (so concurrent bookings never wait on each
+            # other in a cycle); then the fairest is read again under its lock.
+            candidates = list(
+                availability.free_at(service, start, therapist_id, now=now, rules=rules)
+            )
             list(Therapist.objects.select_for_update().filter(pk__in=candidates).order_by("pk"))
             order = fair_order(candidates, start)
             if prefer in order:

@@ -1059,8 +1059,16 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
         Service.objects.active().prefetch_related("regions"), slug=slug if is_slug(slug) else ""
     )
     today = timezone.localdate()
+    # The therapists listed are the ones whose free times are shown: read once.
+    therapists, rules = availability.offering(service)
     upcoming = availability.slots_for(
-        service, None, today, today + timedelta(days=14), now=_next_minute()
+        service,
+        None,
+        today,
+        today + timedelta(days=14),
+        now=_next_minute(),
+        rules=rules,
+        therapists=therapists,
     )[:8]
     referral = ("service", service.slug)
     return render(
@@ -1068,7 +1076,7 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "bookings/service_detail.html",
         {
             "service": service,
-            "therapists": Therapist.objects.offering(service),
+            "therapists": therapists,
             "points": Point.objects.published()
             .filter(region__in=service.regions.all())
             .select_related("region"),

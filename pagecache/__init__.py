@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from collections.abc import Callable, Hashable
 from functools import wraps
 from typing import Any
@@ -37,13 +38,36 @@ NAMESPACES = (CONTENT, SCHEDULE)
 PAGE_TIMEOUT = 24 * 3600
 
 
+# Within one request, tokens and computed values read from the cache are kept here
+# (per thread), so a request that asks several times (the booking steps) reads each
+# once. Emptied when a request starts and ends (spa/apps.py); outside a request
+# (commands, the worker) nothing is kept.
+_request = threading.local()
+
+
+def request_started(**kwargs) -> None:
+    _request.memo = {}
+
+
+def request_finished(**kwargs) -> None:
+    _request.memo = None
+
+
+def _memo() -> dict | None:
+    return getattr(_request, "memo", None)
+
+
 def _version_key(namespace: str) -> str:
     return f"pagecache:v:{namespace}"
 
 
 def versions(*namespaces: str) -> tuple[str, ...]:
-    """The current token of each namespace, in one cache round trip."""
+    """The current token of each namespace, in one cache round trip (none when this
+    request has read them already)."""
     keys = [_version_key(ns) for ns in namespaces]
+    memo = _memo()
+    if memo is not None and all(key in memo for key in keys):
+        return tuple(memo[key] for key in keys)
     found = cache.get_many(keys)
     tokens = []
     for key in keys:
@@ -53,10 +77,14 @@ def versions(*namespaces: str) -> tuple[str, ...]:
             cache.add(key, secrets.token_hex(8), timeout=None)
             token = cache.get(key)
         tokens.append(token)
+    if memo is not None:
+        memo.update(zip(keys, tokens, strict=True))
     return tuple(tokens)
 
 
 def _replace(namespaces: tuple[str, ...]) -> None:
+    if (memo := _memo()) is not None:
+        memo.clear()  # this request's later reads see the new generation
     cache.set_many({_version_key(ns): secrets.token_hex(8) for ns in namespaces}, timeout=None)
 
 
@@ -82,10 +110,15 @@ def get_or_compute(
 ) -> Any:
     """`compute()`'s value, computed once per generation of `namespaces` and `parts`."""
     cache_key = key(kind, parts, namespaces)
+    memo = _memo()
+    if memo is not None and cache_key in memo:
+        return memo[cache_key]
     value = cache.get(cache_key)
     if value is None:
         value = compute()
         cache.set(cache_key, value, timeout)
+    if memo is not None:
+        memo[cache_key] = value
     return value
 
 

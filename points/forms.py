@@ -5,12 +5,12 @@ from typing import cast
 from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
 from django.http import QueryDict
 from django.utils.html import format_html
 
 from points import images, search
-from points.models import BodyRegion, Concern, PointImage, Tool
+from points.models import Concern, PointImage, TechniqueStep, Tool
 
 SLUG_RE = re.compile(r"[-a-zA-Z0-9_]+")
 
@@ -34,8 +34,59 @@ def is_slug(value) -> bool:
     return isinstance(value, str) and len(value) <= 100 and bool(SLUG_RE.fullmatch(value))
 
 
+class ListedChoiceField(forms.ChoiceField):
+    """A choice by slug among rows the view has already read (LibraryFilterForm).
+
+    Checking a value against that list needs no query, and a value that is not one
+    of its slugs (a NUL byte included) never reaches the database. Cleans to the row."""
+
+    # The same words as a model choice, without repeating what was typed.
+    default_error_messages = {
+        "invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]
+    }
+
+    def __init__(self, *, empty_label: str, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.empty_label = empty_label
+        self.rows: dict[str, object] = {}
+
+    def offer(self, rows) -> None:
+        self.rows = {row.slug: row for row in rows}
+        self.choices = [("", self.empty_label), *((row.slug, row.name) for row in rows)]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.rows.get(value) if value else None
+
+
+def filter_choices() -> tuple[list[Concern], list[Tool]]:
+    """Every concern and tool for the library's filters, in one query (a UNION)."""
+    columns = ("pk", "slug", "name", "kind", "words")
+    rows = (
+        Concern.objects.annotate(kind=Value("concern"), words=F("synonyms"))
+        .values_list(*columns)
+        .order_by()
+        .union(
+            Tool.objects.annotate(kind=Value("tool"), words=Value(""))
+            .values_list(*columns)
+            .order_by(),
+            all=True,
+        )
+    )
+    concerns, tools = [], []
+    for pk, slug, name, kind, words in sorted(rows, key=lambda row: row[2].casefold()):
+        if kind == "concern":
+            concerns.append(Concern(pk=pk, slug=slug, name=name, synonyms=words))
+        else:
+            tools.append(Tool(pk=pk, slug=slug, name=name))
+    return concerns, tools
+
+
 class LibraryFilterForm(forms.Form):
-    """The library's search box and filters, read from the query string."""
+    """The library's search box and filters, read from the query string.
+
+    The view passes the regions, concerns and tools it has read (see filter_choices),
+    so drawing and checking the filters costs no query of its own."""
 
     q = forms.CharField(
         label="Search",
@@ -45,27 +96,14 @@ class LibraryFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": "e.g. headaches, BL23, sweet spot"}
         ),
     )
-    region = SlugChoiceField(
-        label="Where it hurts",
-        queryset=BodyRegion.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label="Anywhere",
-    )
-    concern = SlugChoiceField(
-        label="Concern",
-        queryset=Concern.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label="Any concern",
-    )
-    tool = SlugChoiceField(
-        label="Tool",
-        queryset=Tool.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label="Any tool",
-    )
+    region = ListedChoiceField(label="Where it hurts", empty_label="Anywhere")
+    concern = ListedChoiceField(label="Concern", empty_label="Any concern")
+    tool = ListedChoiceField(label="Tool", empty_label="Any tool")
+
+    def __init__(self, data=None, *, regions, concerns, tools, **kwargs):
+        super().__init__(data, **kwargs)
+        for name, rows in (("region", regions), ("concern", concerns), ("tool", tools)):
+            cast(ListedChoiceField, self.fields[name]).offer(rows)
 
     def clean_q(self) -> str:
         # Collapse runs of whitespace; drop characters no name or code contains.
@@ -85,7 +123,9 @@ class LibraryFilterForm(forms.Form):
         if concern := self.cleaned_value("concern"):
             points = points.filter(concerns=concern)
         if tool := self.cleaned_value("tool"):
-            points = points.filter(technique_steps__tool=tool).distinct()
+            # A subquery, not a join: no point listed twice, so no DISTINCT (the
+            # library counts its rows with a window over this query).
+            points = points.filter(pk__in=TechniqueStep.objects.filter(tool=tool).values("point"))
         if text := self.cleaned_value("q"):
             return search.search_points(points, text)
         return points

@@ -8,13 +8,16 @@ the back view, their right in the front view); the other side mirrors it.
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import PurePath
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import OuterRef, Q, StringAgg, Subquery, Sum, TextField, Value
+from django.db.models.functions import Cast, JSONObject
 from django.urls import reverse
 
 UNIT = [MinValueValidator(0), MaxValueValidator(1)]
@@ -112,8 +115,15 @@ class PointQuerySet(models.QuerySet):
         return self.filter(published=True)
 
     def for_listing(self) -> PointQuerySet:
-        # One query for the points plus one per prefetch, however many points.
-        return self.select_related("region").prefetch_related("concerns", "cautions")
+        """What a card shows (the area and the caution kinds), in one query however many."""
+        kinds = (
+            Caution.objects.filter(point=OuterRef("pk"))
+            .order_by()
+            .values("point")
+            .annotate(kinds=StringAgg("kind", Value(",")))
+            .values("kinds")
+        )
+        return self.select_related("region").annotate(listed_caution_kinds=Subquery(kinds))
 
 
 class Point(models.Model):
@@ -233,6 +243,9 @@ class Point(models.Model):
         return self.self_care == self.SelfCare.PRACTITIONER
 
     def caution_kinds(self) -> set[str]:
+        listed: str | None | bool = getattr(self, "listed_caution_kinds", False)
+        if listed is not False:
+            return set(str(listed).split(",")) if listed else set()  # read by for_listing()
         return {c.kind for c in self.cautions.all()}
 
     @property
@@ -456,3 +469,45 @@ class RoutineStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.point.code}"
+
+
+# --- Short lists read with their parent row -----------------------------------------
+
+
+def _rows_json(model, relation: str, fields: tuple[str, ...]) -> Subquery:
+    """The `relation` rows of each `model` row as comma-joined JSON objects: a subquery,
+    so they come in the parent's own row (in no set order: attach_rows sorts them)."""
+    field = model._meta.get_field(relation)
+    related = field.related_model
+    # The column that ties a row to its parent: the foreign key, or the join table's.
+    owner = field.related_query_name() if field.many_to_many else field.field.name
+    rows = related.objects.filter(**{owner: OuterRef("pk")}).order_by().values(owner)
+    as_text = Cast(JSONObject(**{name: name for name in fields}), TextField())
+    return Subquery(rows.annotate(rows=StringAgg(as_text, Value(","))).values("rows"))
+
+
+def with_rows(queryset: models.QuerySet, spec: Mapping[str, tuple[str, ...]]) -> models.QuerySet:
+    """`queryset` with each row's short related lists (`spec`: relation name → the plain
+    fields to read) in the same query, instead of one prefetch query each. Call
+    attach_rows() on each object read. For a handful of text and number fields only."""
+    return queryset.annotate(
+        **{
+            f"{name}_json": _rows_json(queryset.model, name, fields)
+            for name, fields in spec.items()
+        }
+    )
+
+
+def attach_rows(obj: models.Model, spec: Mapping[str, tuple[str, ...]]) -> None:
+    """Hand the rows read by with_rows() to the object's managers, in their model's
+    order, as a prefetch would: `point.cautions.all()` and the rest need no query."""
+    cache = obj.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name in spec:
+        manager = getattr(obj, name)
+        order = [f for f in manager.model._meta.ordering if f in spec[name]]
+        rows = json.loads(f"[{getattr(obj, f'{name}_json') or ''}]")
+        rows.sort(key=lambda row: [row[f] for f in order])
+        found = manager.all()
+        found._result_cache = [manager.model(**row) for row in rows]
+        found._prefetch_done = True
+        cache[name] = found

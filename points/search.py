@@ -24,13 +24,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, StringAgg, Subquery, Value
 
-from points.models import Caution, Concern, Point, Routine, TechniqueStep
+from points.models import (
+    Caution,
+    Concern,
+    Point,
+    Routine,
+    TechniqueStep,
+    attach_rows,
+    with_rows,
+)
 
 # Weights: a field's weight counts once per query word found in it; a phrase
 # (a whole lay name, name or concern synonym) found as a run of query words
@@ -281,22 +288,42 @@ def routine_document(routine: Routine) -> Document:
     return doc
 
 
+# What ranking reads of each candidate's concerns and cautions (see with_rows).
+CONCERN_FIELDS = ("id", "name", "slug", "blurb", "synonyms")
+POINT_ROWS = {
+    "concerns": CONCERN_FIELDS,
+    "cautions": ("id", "point_id", "position", "kind", "text"),
+}
+ROUTINE_ROWS = {"concerns": CONCERN_FIELDS}
+
+
 def search_points(points: QuerySet, text: str) -> list[Point]:
-    """The points of `points` that match, best first, in four queries."""
-    candidates = list(points.select_related("region").prefetch_related("concerns", "cautions"))
-    tools: dict[int, list[str]] = defaultdict(list)
-    for point_id, name in (
-        TechniqueStep.objects.filter(point__in=[p.pk for p in candidates], tool__isnull=False)
-        .values_list("point_id", "tool__name")
-        .distinct()
-        .order_by("point_id", "tool__name")
-    ):
-        tools[point_id].append(name)
-    return rank(text, [point_document(p, tools[p.pk]) for p in candidates])
+    """The points of `points` that match, best first, in one query: their concerns,
+    cautions and tool names come in each point's row."""
+    tool_names = (
+        TechniqueStep.objects.filter(point=OuterRef("pk"), tool__isnull=False)
+        .order_by()
+        .values("point")
+        .annotate(names=StringAgg("tool__name", Value("\n")))
+        .values("names")
+    )
+    candidates = list(
+        with_rows(points.select_related("region"), POINT_ROWS).annotate(
+            tool_names=Subquery(tool_names)
+        )
+    )
+    documents = []
+    for point in candidates:
+        attach_rows(point, POINT_ROWS)
+        tools = sorted(set((point.tool_names or "").split("\n")) - {""})
+        documents.append(point_document(point, tools))
+    return rank(text, documents)
 
 
 def search_routines(routines: QuerySet, text: str) -> list[Routine]:
-    candidates = list(routines.select_related("region").prefetch_related("concerns"))
+    candidates = list(with_rows(routines.select_related("region"), ROUTINE_ROWS))
+    for routine in candidates:
+        attach_rows(routine, ROUTINE_ROWS)
     return rank(text, [routine_document(r) for r in candidates])
 
 
@@ -318,8 +345,10 @@ def closest_concerns(text: str, concerns: list[Concern], limit: int = 3) -> list
     return [concern for _, concern in scored[:limit]]
 
 
-def suggestions(text: str) -> tuple[list[Concern], bool]:
-    """For a search that found nothing: the closest concerns (True), else all of them (False)."""
-    concerns = list(Concern.objects.all())
+def suggestions(text: str, concerns: list[Concern] | None = None) -> tuple[list[Concern], bool]:
+    """For a search that found nothing: the closest concerns (True), else all of them (False).
+
+    `concerns`: every concern, if the caller has read them already."""
+    concerns = list(Concern.objects.all()) if concerns is None else concerns
     closest = closest_concerns(text, concerns)
     return (closest or concerns), bool(closest)

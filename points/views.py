@@ -1,5 +1,5 @@
-from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, QuerySet, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
@@ -7,8 +7,17 @@ from django.views.decorators.http import require_safe
 
 import pagecache
 from points import diagrams, raster, search
-from points.forms import LibraryFilterForm
-from points.models import BodyRegion, Caution, Point, Routine, RoutineStep, TechniqueStep
+from points.forms import LibraryFilterForm, filter_choices
+from points.models import (
+    BodyRegion,
+    Caution,
+    Point,
+    Routine,
+    RoutineStep,
+    TechniqueStep,
+    attach_rows,
+    with_rows,
+)
 
 PAGE_SIZE = 12
 
@@ -34,21 +43,22 @@ def _visible(request: HttpRequest, queryset: QuerySet, slug: str):
 @require_safe
 @pagecache.public_page(pagecache.CONTENT)
 def library(request: HttpRequest) -> HttpResponse:
-    form = LibraryFilterForm(request.GET or None)
+    regions = list(BodyRegion.objects.all())
+    concerns, tools = filter_choices()
+    form = LibraryFilterForm(request.GET or None, regions=regions, concerns=concerns, tools=tools)
     points = Point.objects.published().for_listing()
     routines = Routine.objects.published().with_total().select_related("region")
     if form.is_bound:
         form.is_valid()  # Errors show beside the fields; valid filters still apply.
         points = form.filter_points(points)
         routines = form.filter_routines(routines)
-    page = Paginator(points, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(points, request.GET.get("page"))
     selected_region = form.cleaned_value("region")
-    regions = list(BodyRegion.objects.all())
     searched = form.cleaned_value("q")
     # Nothing found: point to the body map and the concerns nearest the words.
     suggestions, close = [], False
     if searched and not page.paginator.count:
-        suggestions, close = search.suggestions(searched)
+        suggestions, close = search.suggestions(searched, concerns)
     return render(
         request,
         "points/library.html",
@@ -68,21 +78,62 @@ def library(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _page(points, number) -> Page:
+    """One page of the points. For a query, the total comes with the page's rows (a
+    window count), not from a COUNT query of its own."""
+    if isinstance(points, QuerySet) and not points.query.distinct:
+        try:
+            wanted = int(number or 1)
+        except (TypeError, ValueError):
+            wanted = 1
+        if wanted >= 1:
+            start = (wanted - 1) * PAGE_SIZE
+            rows = list(
+                points.annotate(listed_total=Window(Count("pk")))[start : start + PAGE_SIZE]
+            )
+            if rows or wanted == 1:
+                paginator = Paginator(points, PAGE_SIZE)
+                paginator.count = rows[0].listed_total if rows else 0
+                return Page(rows, wanted, paginator)
+    # A search's ranked list, or a page past the end (shows the last one).
+    return Paginator(points, PAGE_SIZE).get_page(number)
+
+
+# The point page's short lists of plain rows, read with the point itself rather than
+# one query each: the fields each needs (see points.models.with_rows).
+POINT_ROWS = {
+    "locating_steps": ("id", "point_id", "position", "text"),
+    "cautions": ("id", "point_id", "position", "kind", "text"),
+    "images": (
+        "id",
+        "point_id",
+        "position",
+        "image",
+        "width",
+        "height",
+        "web",
+        "alt_text",
+        "caption",
+    ),
+    "concerns": ("id", "name", "slug", "blurb", "synonyms"),
+}
+
+
 @require_safe
 @pagecache.public_page(pagecache.CONTENT)
 def point_detail(request: HttpRequest, slug: str) -> HttpResponse:
     point = _visible(
         request,
-        Point.objects.select_related("region").prefetch_related(
-            "locating_steps",
-            Prefetch("technique_steps", TechniqueStep.objects.select_related("tool")),
-            "cautions",
-            "images",
-            "concerns",
-            Prefetch("related", Point.objects.published().select_related("region")),
+        with_rows(
+            Point.objects.select_related("region").prefetch_related(
+                Prefetch("technique_steps", TechniqueStep.objects.select_related("tool")),
+                Prefetch("related", Point.objects.published().select_related("region")),
+            ),
+            POINT_ROWS,
         ),
         slug,
     )
+    attach_rows(point, POINT_ROWS)
     return point_page(request, point)
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 # Which cached pages and values (pagecache) a row of each model can change.
@@ -12,6 +13,7 @@ class SpaConfig(AppConfig):
     verbose_name = "Spa site"
 
     def ready(self) -> None:
+        import pagecache
         from spa import auth, checks  # noqa: F401 (register the checks and the receiver)
 
         # Cache invalidation is plumbing, not domain flow: receivers on every model
@@ -23,6 +25,8 @@ class SpaConfig(AppConfig):
                 post_save.connect(_changed, sender=model, dispatch_uid=f"pagecache-save-{model}")
                 post_delete.connect(_changed, sender=model, dispatch_uid=f"pagecache-del-{model}")
         m2m_changed.connect(_m2m_changed, dispatch_uid="pagecache-m2m")
+        request_started.connect(pagecache.request_started, dispatch_uid="pagecache-start")
+        request_finished.connect(pagecache.request_finished, dispatch_uid="pagecache-finish")
         # A migrated (or restored) database may hold anything: start a new generation.
         post_migrate.connect(_migrated, sender=self, dispatch_uid="pagecache-migrate")
 
