@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.utils import dateformat, timezone
 
 from bookings.models import Appointment, BookingRules
+from spa.context_processors import zone_words
 
 
 def spa_time(moment: datetime) -> datetime:
@@ -23,10 +25,11 @@ def spa_time(moment: datetime) -> datetime:
 
 
 def deadline_text(moment: datetime) -> str:
-    """'3:10 PM CST on Wednesday 2 December 2026': no comma, so a calendar file
-    carries it unescaped, and the zone named, as a client may read it elsewhere."""
+    """'3:10 PM Central Time on Wednesday 2 December 2026': no comma, so a calendar
+    file carries it unescaped, and the zone named as every page names it."""
     local = spa_time(moment)
-    return f"{dateformat.format(local, 'g:i A')} {local.tzname()} on " + dateformat.format(
+    zone = zone_words(settings.TIME_ZONE)[0]
+    return f"{dateformat.format(local, 'g:i A')} {zone} on " + dateformat.format(
         local, "l j F Y"
     )
 

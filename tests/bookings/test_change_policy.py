@@ -34,10 +34,11 @@ def rules(spa):
 
 
 def spelled(moment: datetime) -> str:
-    """How every channel must state a time: '3:10 PM CST on Wednesday 2 December 2026'."""
+    """How every channel must state a time, the zone as every page names it:
+    '3:10 PM Central Time on Wednesday 2 December 2026' (the demo spa is in Chicago)."""
     local = timezone.localtime(moment, timezone.get_default_timezone())
     hour = local.strftime("%I").lstrip("0")
-    return f"{hour}:{local:%M %p} {local.tzname()} on {local:%A} {local.day} {local:%B %Y}"
+    return f"{hour}:{local:%M %p} Central Time on {local:%A} {local.day} {local:%B %Y}"
 
 
 def expected_last_change(slot: datetime, booked: datetime) -> datetime:
