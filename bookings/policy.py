@@ -29,9 +29,7 @@ def deadline_text(moment: datetime) -> str:
     file carries it unescaped, and the zone named as every page names it."""
     local = spa_time(moment)
     zone = zone_words(settings.TIME_ZONE)[0]
-    return f"{dateformat.format(local, 'g:i A')} {zone} on " + dateformat.format(
-        local, "l j F Y"
-    )
+    return f"{dateformat.format(local, 'g:i A')} {zone} on " + dateformat.format(local, "l j F Y")
 
 
 def day_word(moment: datetime, now: datetime | None = None) -> str:
