@@ -396,7 +396,7 @@ def _known_clients(query: str) -> list[Appointment]:
 def _initial_client(request: HttpRequest, callback: CallbackRequest | None) -> dict:
     if callback is not None:
         return {"name": callback.name, "email": callback.email, "phone": callback.phone}
-    if (pk := request.GET.get("client", "")).isdigit():
+    if (pk := request.GET.get("client", "")).isdecimal():
         earlier = Appointment.objects.filter(pk=pk).first()
         if earlier:
             return {
@@ -432,7 +432,7 @@ def book(request: HttpRequest) -> HttpResponse:
     with the booking, and the desk records the decision taken after the call.
     """
     callback = None
-    if (raw := request.GET.get("callback", "")).isdigit():
+    if (raw := request.GET.get("callback", "")).isdecimal():
         callback = get_object_or_404(
             CallbackRequest.objects.select_related("health", "service", "therapist"), pk=raw
         )

@@ -467,7 +467,8 @@ def _anchor(request: HttpRequest, today: date, open_day: date | None) -> date:
     except ValueError:
         day = open_day or today
         # Older links by week (?week=2) still land on that week.
-        if (week := request.GET.get("week", "")).isdigit():
+        # isdecimal, not isdigit: "¹" is a digit that int() refuses.
+        if (week := request.GET.get("week", "")).isdecimal():
             day = today + timedelta(days=7 * min(int(week), 52))
     return min(max(day, today), today + _rules().horizon)
 
