@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import PurePath
 
@@ -572,6 +574,26 @@ class ClientQuerySet(models.QuerySet["Client"]):
         return client
 
 
+@contextmanager
+def remembering_client(row, email: str, name: str, phone: str, save_kwargs: dict) -> Iterator[None]:
+    """Link `row` (an appointment or a call-back) to the client for `email`, made on
+    first sight, while it saves. If the save fails, the link goes too: the client may
+    have been made in the same transaction and rolled back with it, and a second try
+    must not point at a row that is gone."""
+    remembered = False
+    if row.client_id is None and email:
+        row.client = Client.objects.remember(email, name=name, phone=phone)
+        remembered = row.client is not None
+        if remembered and save_kwargs.get("update_fields") is not None:
+            save_kwargs["update_fields"] = {*save_kwargs["update_fields"], "client"}
+    try:
+        yield
+    except BaseException:
+        if remembered:
+            row.client = None
+        raise
+
+
 class Client(models.Model):
     """One person who books, known by their email: no password, no account to secure.
 
@@ -861,13 +883,10 @@ class Appointment(models.Model):
         return f"{self.service} with {self.therapist}, {local:%a %d %b %Y %H:%M}"
 
     def save(self, *args, **kwargs) -> None:
-        if self.client_id is None and self.client_email:
-            self.client = Client.objects.remember(
-                self.client_email, name=self.client_name, phone=self.client_phone
-            )
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "client"}
-        super().save(*args, **kwargs)
+        with remembering_client(
+            self, self.client_email, self.client_name, self.client_phone, kwargs
+        ):
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("bookings:manage", args=[self.token])
@@ -976,11 +995,8 @@ class CallbackRequest(models.Model):
         return f"Call back {self.name} ({self.created:%Y-%m-%d})"
 
     def save(self, *args, **kwargs) -> None:
-        if self.client_id is None and self.email:
-            self.client = Client.objects.remember(self.email, name=self.name, phone=self.phone)
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "client"}
-        super().save(*args, **kwargs)
+        with remembering_client(self, self.email, self.name, self.phone, kwargs):
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("bookings:callback_page", args=[self.token])

@@ -224,3 +224,26 @@ def test_the_data_migration_links_rows_made_before_clients(anonymous, spa, quest
     erased.refresh_from_db()
     assert erased.client is None
     assert Question.objects.get(code="fever").pre_visit
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_save_does_not_keep_a_link_to_a_client_rolled_back_with_it(spa):
+    # Found on PostgreSQL: the exclusion constraint refused a save, the client made for
+    # it went with the rollback, and the next save pointed at a row that was gone.
+    row = Appointment(
+        service=spa["service"],
+        therapist=spa["ana"],
+        client_name="New Person",
+        client_email="new.person@example.com",
+        client_phone="5550100009",
+    )
+    row.set_times(tomorrow_at(10))
+    row.end = row.start - timedelta(minutes=5)  # refused: an appointment ends after it starts
+    with pytest.raises(IntegrityError), transaction.atomic():
+        row.save()
+    assert row.client_id is None
+    assert not ClientRecord.objects.filter(email="new.person@example.com").exists()
+
+    row.set_times(tomorrow_at(10))
+    row.save()
+    assert row.client == ClientRecord.objects.get(email="new.person@example.com")
