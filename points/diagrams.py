@@ -525,9 +525,12 @@ def _svg(
     desc: str,
     body: str,
     role: str = "img",
-) -> str:
+) -> SafeString:
+    """The one place a drawing becomes markup a template may output as it is: the
+    title, description and ids are escaped here, and every builder that makes a
+    ``body`` escapes its own text (labels, names, region links)."""
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
-    return (
+    return mark_safe(  # noqa: S308 - see the docstring.
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view_box}" '
         f'class="{css_class}" id="{escape(id_prefix)}" role="{role}" '
         f'aria-labelledby="{escape(title_id)}" aria-describedby="{escape(desc_id)}" '
@@ -550,7 +553,7 @@ def figure_svg(
     desc: str,
     id_prefix: str = "figure",
     guide: Guide | None = None,
-) -> str:
+) -> SafeString:
     """A standing figure seen from the back or front, with the markers on it
     (and ``guide``, a measure in the map frame, when given).
 
@@ -1031,7 +1034,7 @@ def detail_svg(
     paired: bool = False,
     id_prefix: str = "detail",
     guide: Guide | None = None,
-) -> str:
+) -> SafeString:
     """A close-up with one point marked.
 
     ``kind`` is a drawn close-up (``hand``, ``foot``, ``head``) or a window
@@ -1098,7 +1101,7 @@ def body_map_svg(
     title: str = "Body map: choose where it hurts",
     desc: str = "The back and the front of the body side by side. "
     "Each shaded area is a link to the points for that part of the body.",
-) -> str:
+) -> SafeString:
     """Back and front views side by side; each region is a link wrapping its
     ellipse (two when paired), and the ``selected`` slug gets ``is-selected``."""
     offsets = {"back": 0, "front": WIDTH + _MAP_GAP}
@@ -1172,10 +1175,8 @@ def point_diagram(point) -> SafeString:
     closed_up = point.detail in WINDOWS and point.detail_x is not None
     if guide and (guide.frame != "map" or closed_up):
         guide = None
-    return mark_safe(  # noqa: S308 - every piece of text is escaped by figure_svg.
-        figure_svg(
-            side, [marker], title=title, desc=desc, id_prefix=f"diagram-{point.slug}", guide=guide
-        )
+    return figure_svg(
+        side, [marker], title=title, desc=desc, id_prefix=f"diagram-{point.slug}", guide=guide
     )
 
 
@@ -1192,18 +1193,16 @@ def point_detail(point) -> SafeString | None:
         f"A close-up drawing of {shows}, with the landmarks you can feel named. "
         f"A red dot marks {point.code} {point.english_name}.{measured}"
     )
-    return mark_safe(  # noqa: S308 - every piece of text is escaped by detail_svg.
-        detail_svg(
-            point.detail,
-            float(point.detail_x),
-            float(point.detail_y),
-            title=title,
-            desc=desc,
-            front=front,
-            paired=point.paired and (point.detail == "head" or point.detail in WINDOWS),
-            id_prefix=f"detail-{point.slug}",
-            guide=guide,
-        )
+    return detail_svg(
+        point.detail,
+        float(point.detail_x),
+        float(point.detail_y),
+        title=title,
+        desc=desc,
+        front=front,
+        paired=point.paired and (point.detail == "head" or point.detail in WINDOWS),
+        id_prefix=f"detail-{point.slug}",
+        guide=guide,
     )
 
 
@@ -1223,6 +1222,4 @@ def body_map(regions: Iterable, selected_slug: str | None) -> SafeString:
         for r in regions
     ]
     library = reverse("points:library")
-    return mark_safe(  # noqa: S308 - every piece of text is escaped by body_map_svg.
-        body_map_svg(areas, selected_slug, lambda slug: f"{library}?region={slug}")
-    )
+    return body_map_svg(areas, selected_slug, lambda slug: f"{library}?region={slug}")
