@@ -87,9 +87,14 @@ serve: $(STAMP)
 	  --bind 127.0.0.1:$(PORT) --access-logfile - \
 	  --logger-class spa.gunicorn_logging.RedactingLogger $$no_control_socket
 
-# The suite runs with DEBUG off, as production does; it needs some secret key.
+# The suite runs with DEBUG off, as production does; it needs some secret key. It runs
+# on every core (pytest-xdist; each worker has its own test database, live server and
+# browser); a worker that finishes early takes tests from the other (worksteal).
+# TEST_WORKERS=0 runs it in this one process (e.g. for pdb).
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-not-secret-$$RANDOM$$RANDOM} $(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-test-only-not-secret-$$RANDOM$$RANDOM} $(PY) -m pytest \
+	  $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal) $(PYTEST_ARGS)
 
 # The performance benchmark (bench/README.md): not part of `make test`. It builds its own
 # data set under bench/.data/, runs gunicorn as `serve` does on BENCH_PORT (8100) and

@@ -92,6 +92,84 @@ def _empty_cache():
     cache.clear()
 
 
+# --- Starter content, loaded once per test process ----------------------------
+#
+# The loaders take seconds, and many tests start from their content. Once per test
+# process (per xdist worker), the real loaders run on the empty test database inside
+# a transaction that is rolled back, and what they wrote is dumped; each test that
+# asks loads the dump (the same rows, several times faster). The loaders' own tests
+# (tests/points/test_loader.py, test_starter_content.py, ...) run them for real.
+
+STARTER = {
+    # kind: (the loaders, in order; what they write, for dumpdata)
+    "library": (["load_starter_library"], ["points"]),
+    "demo": (
+        ["load_starter_library", "load_starter_questionnaire", "load_demo_spa"],
+        ["points", "bookings", "auth.group", "auth.user"],
+    ),
+}
+
+
+def _dump_starter(kind: str, directory) -> str:
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test import override_settings
+
+    commands, models = STARTER[kind]
+    path = str(directory / f"{kind}.json")
+    with transaction.atomic(), override_settings(DEBUG=True):  # the demo loader wants DEBUG
+        for command in commands:
+            call_command(command, verbosity=0)
+        # Content types and permissions are made again by every flush (post_migrate),
+        # so the dump names them by natural key.
+        call_command(
+            "dumpdata",
+            *models,
+            natural_foreign=True,
+            natural_primary=True,
+            output=path,
+            verbosity=0,
+        )
+        transaction.set_rollback(True)
+    return path
+
+
+def _starter_dump(kind: str, django_db_blocker, tmp_path_factory) -> str:
+    # A session fixture is set up before the test's own (function-scoped) ones, so the
+    # loaders run on the empty test database, never beside a test's rows.
+    with django_db_blocker.unblock():
+        return _dump_starter(kind, tmp_path_factory.mktemp("starter"))
+
+
+@pytest.fixture(scope="session")
+def _library_dump(django_db_setup, django_db_blocker, tmp_path_factory) -> str:
+    return _starter_dump("library", django_db_blocker, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def _demo_dump(django_db_setup, django_db_blocker, tmp_path_factory) -> str:
+    return _starter_dump("demo", django_db_blocker, tmp_path_factory)
+
+
+def _loaddata(path: str) -> None:
+    from django.core.management import call_command
+
+    call_command("loaddata", path, verbosity=0)
+
+
+@pytest.fixture
+def starter_library(_library_dump, db):
+    """The starter library (29 points, 5 routines), as load_starter_library makes it."""
+    _loaddata(_library_dump)
+
+
+@pytest.fixture
+def demo_spa(_demo_dump, db):
+    """The library, the questionnaire and the demo spa (services, therapists, hours,
+    demo staff), as the three loaders make them."""
+    _loaddata(_demo_dump)
+
+
 # --- Personas ---------------------------------------------------------------
 
 

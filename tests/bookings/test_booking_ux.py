@@ -179,8 +179,8 @@ def test_demo_loader_gives_the_therapists_drawn_portraits(starter_regions, setti
 
 
 @pytest.fixture
-def starter_regions(db):
-    call_command("load_starter_library", verbosity=0)
+def starter_regions(starter_library):
+    """The starter library's regions (tests/conftest.py)."""
 
 
 def test_one_clearance_message_says_who_and_how_to_send(anonymous, spa, questions, settings):

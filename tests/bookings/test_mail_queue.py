@@ -32,8 +32,16 @@ from tests.smtp_server import SMTPServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# Each checkout running the suite at once may pick its own database (SPA_TEST_REDIS_URL).
-REDIS_URL = os.environ.get("SPA_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
+# Each checkout running the suite at once may pick its own database (SPA_TEST_REDIS_URL);
+# each pytest-xdist worker of one run takes the next number up (gw0 3, gw1 4, ...), so
+# one worker's flush never empties another's queue.
+_BASE_REDIS_URL, _, _BASE_REDIS_DB = os.environ.get(
+    "SPA_TEST_REDIS_URL", "redis://127.0.0.1:6379/3"
+).rpartition("/")
+REDIS_URL = (
+    f"{_BASE_REDIS_URL}/"
+    f"{int(_BASE_REDIS_DB) + int(os.environ.get('PYTEST_XDIST_WORKER', 'gw0')[2:])}"
+)
 DELAYS = [60, 300, 1800, 7200, 43200]
 FIGURES = Path(os.environ.get("SPA_FAULT_FIGURES", "/dev/null"))
 

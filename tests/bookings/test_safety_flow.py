@@ -5,10 +5,7 @@ Runs over the starter questionnaire, library and demo spa, as `make run` loads t
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from bookings import availability, starter
@@ -21,11 +18,8 @@ DETAILS = {"name": "Robin Client", "email": "robin@example.com", "phone": "(555)
 
 
 @pytest.fixture
-def demo(db):
-    out = StringIO()
-    call_command("load_starter_library", stdout=out, stderr=out)
-    call_command("load_starter_questionnaire", stdout=out, stderr=out)
-    call_command("load_demo_spa", force=True, stdout=out, stderr=out)
+def demo(demo_spa):
+    """The starter library, questionnaire and demo spa (tests/conftest.py)."""
 
 
 def answers(**given: str) -> dict[str, str]:

@@ -9,11 +9,9 @@ safety rules, not derived from the code under test.
 
 from __future__ import annotations
 
-from io import StringIO
 from itertools import combinations
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Prefetch
 
 from bookings import aftercare, starter
@@ -74,16 +72,9 @@ EXPECT: dict[tuple[str, str], tuple[str, set[str], bool]] = {
 }
 
 
-def _load() -> None:
-    out = StringIO()
-    call_command("load_starter_library", stdout=out, stderr=out)
-    call_command("load_starter_questionnaire", stdout=out, stderr=out)
-    call_command("load_demo_spa", force=True, stdout=out, stderr=out)
-
-
 @pytest.fixture
-def world():
-    _load()
+def world(demo_spa):
+    """The starter questionnaire, library and demo spa (tests/conftest.py), read once."""
     questions = list(
         Question.objects.active()
         .select_related("parent")

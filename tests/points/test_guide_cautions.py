@@ -6,10 +6,8 @@ from __future__ import annotations
 import html
 import json
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from points import cautions
 from points.models import Point, Routine
@@ -18,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def library(db):
-    call_command("load_starter_library", stdout=StringIO(), stderr=StringIO())
+def library(starter_library):
+    """The starter library (tests/conftest.py)."""
 
 
 def page(client, url: str) -> str:

@@ -5,7 +5,6 @@ the suite on both, so the same pinned first results hold on each.
 """
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,11 +14,6 @@ from points.models import Caution, Point
 from tests import factories as f
 
 URL = reverse("points:library")
-
-
-@pytest.fixture
-def starter_library(db):
-    call_command("load_starter_library", verbosity=0)
 
 
 def codes(response) -> list[str]:
