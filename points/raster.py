@@ -252,15 +252,29 @@ def point_png(point, *, width: int = CARD_WIDTH, height: int = CARD_HEIGHT) -> b
     return out.getvalue()
 
 
-def share_card(point) -> tuple[bytes, str]:
-    """The card and a hash of its bytes, drawn once per content change (see pagecache)."""
+# Part of each card's address: change it when cards are drawn differently (renderer,
+# palette) from the same SVG, so shared caches fetch the new drawing.
+CARD_STYLE = "resvg-128-colours"
 
-    def draw() -> tuple[bytes, str]:
-        png = point_png(point)
-        return png, hashlib.sha256(png).hexdigest()[:16]
 
-    return pagecache.get_or_compute("share-card", (point.pk, point.published), draw)
+def card_digest(point) -> str:
+    """A hash of the card's SVG and how it is drawn: what the card's address carries.
+
+    Cheap (no drawing), so a guide page names its card without drawing it; the PNG is
+    drawn when the card is first asked for (share_card)."""
+
+    def compute() -> str:
+        return hashlib.sha256(f"{CARD_STYLE}\n{card_svg(point)}".encode()).hexdigest()[:16]
+
+    return pagecache.get_or_compute("share-card-digest", (point.pk, point.published), compute)
+
+
+def share_card(point) -> bytes:
+    """The card's PNG, drawn once per content change (see pagecache)."""
+    return pagecache.get_or_compute(
+        "share-card", (point.pk, point.published), lambda: point_png(point)
+    )
 
 
 def share_card_path(point) -> str:
-    return reverse("points:image", args=[point.slug, share_card(point)[1]])
+    return reverse("points:image", args=[point.slug, card_digest(point)])

@@ -213,12 +213,11 @@ def point_image(request: HttpRequest, slug: str, digest: str) -> HttpResponse:
     """The point's diagram as a PNG share card, for link previews.
 
     Drawn once per content change (see raster.share_card); its address carries a
-    hash of the image, so browsers and proxies may keep it for good."""
+    hash of what it shows, so browsers and proxies may keep it for good."""
     point = _visible(request, Point.objects.select_related("region"), slug)
-    png, current = raster.share_card(point)
-    if digest != current:
+    if digest != raster.card_digest(point):
         return redirect(raster.share_card_path(point))
-    response = HttpResponse(png, content_type="image/png")
+    response = HttpResponse(raster.share_card(point), content_type="image/png")
     if point.published:
         patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
     else:

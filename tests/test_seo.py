@@ -9,6 +9,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -171,8 +172,21 @@ def test_point_image_is_a_png_cached_for_good_under_its_content_hash(anonymous):
     image = Image.open(BytesIO(response.content))
     image.verify()
     assert (image.format, image.size) == ("PNG", (1200, 630))
+    # The address names what the card shows (its SVG and drawing style), so a page can
+    # name its card without drawing it.
     digest = re.search(r"diagram-([0-9a-f]{16})\.png$", url)[1]
-    assert hashlib.sha256(response.content).hexdigest()[:16] == digest
+    drawn = f"{raster.CARD_STYLE}\n{raster.card_svg(point)}".encode()
+    assert hashlib.sha256(drawn).hexdigest()[:16] == digest
+
+
+def test_a_new_drawing_style_gives_cards_a_new_address(anonymous, monkeypatch):
+    point = f.point("BL23")
+    first = card_url(anonymous, point)
+    cache.clear()
+    monkeypatch.setattr(raster, "CARD_STYLE", "another-renderer")
+    assert card_url(anonymous, point) != first
+    # The old address sends on to the new card.
+    assert anonymous.get(first)["Location"] == card_url(anonymous, point)
 
 
 def test_point_image_is_drawn_once_until_the_point_changes(anonymous):
