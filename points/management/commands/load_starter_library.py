@@ -38,7 +38,7 @@ def _decimals(data: dict) -> dict:
     }
 
 
-def _save(obj: models.Model) -> models.Model:
+def _save[M: models.Model](obj: M) -> M:
     # full_clean first, so a mistake in the starter data fails loudly instead of
     # slipping past a constraint the database does not enforce (choices, lengths).
     obj.full_clean()
