@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django import forms
 from django.contrib import admin, messages
@@ -50,6 +51,14 @@ from bookings.models import (
 from points.forms import CheckedImageForm
 from points.models import Caution
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    # The mixin below is only ever mixed into a ModelAdmin: type-check it as one.
+    _ModelAdminBase = admin.ModelAdmin
+else:
+    _ModelAdminBase = object
+
 logger = logging.getLogger(__name__)
 
 # Actions that also make sense on one appointment's own page.
@@ -63,7 +72,7 @@ def _local(value: datetime | None) -> str:
 # --- Health answers, behind their own permission ----------------------------------
 
 
-class HealthAnswersMixin:
+class HealthAnswersMixin(_ModelAdminBase):
     """Adds a read-only "Health answers" section for permission holders, logging each showing.
 
     Users without the permission get neither the section nor the field, so
@@ -264,7 +273,7 @@ def _change_status(pk: int, change: StatusChange, user, *, reason: str = "") -> 
 class AppointmentEventInline(admin.TabularInline):
     model = AppointmentEvent
     verbose_name_plural = "History"
-    fields = ["when", "from_status", "to_status", "who", "note"]
+    fields = ("when", "from_status", "to_status", "who", "note")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -325,6 +334,19 @@ class StartDateFilter(admin.DateFieldListFilter):
             ("Past 7 days", between(today - 7 * day, today)),
             ("This month", between(month, next_month)),
         )
+
+
+def _may_erase(request: HttpRequest) -> bool:
+    # The owner's call: it takes the health permission and the right to change both
+    # appointments and call-backs, which of the roles only the Owner holds together.
+    return all(
+        request.user.has_perm(perm)
+        for perm in (
+            access.ALL_HEALTH_PERMISSION,
+            "bookings.change_appointment",
+            "bookings.change_callbackrequest",
+        )
+    )
 
 
 @admin.register(Appointment)
@@ -557,16 +579,7 @@ class AppointmentAdmin(HealthAnswersMixin, admin.ModelAdmin):
     # --- A client's data on request (GDPR Art. 15 and 17; see bookings/privacy.py) --------
 
     def has_erase_permission(self, request: HttpRequest) -> bool:
-        # The owner's call: it takes the health permission and the right to change both
-        # appointments and call-backs, which of the roles only the Owner holds together.
-        return all(
-            request.user.has_perm(perm)
-            for perm in (
-                access.ALL_HEALTH_PERMISSION,
-                "bookings.change_appointment",
-                "bookings.change_callbackrequest",
-            )
-        )
+        return _may_erase(request)
 
     @admin.action(description="Export the selected clients' data (JSON)", permissions=["view"])
     def export_client_data(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
@@ -641,7 +654,7 @@ class HealthAccessAdmin(admin.ModelAdmin):
     list_filter = ["user"]
     date_hierarchy = "at"
     list_select_related = ["user", "answers"]
-    fields = ["at_local", "user", "record"]
+    fields = ("at_local", "user", "record")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -737,6 +750,10 @@ class CallbackRequestAdmin(HealthAnswersMixin, admin.ModelAdmin):
 # --- Clients ---------------------------------------------------------------------------
 
 
+class ClientVisits(TypedDict):
+    visit_count: int  # annotated by ClientAdmin.get_queryset
+
+
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin):
     """One page per client: visits to come and past, no-shows and cancellations, staff
@@ -759,18 +776,20 @@ class ClientAdmin(admin.ModelAdmin):
         return False  # erase (the owner's) or merge instead: the diary keeps its visits
 
     def has_erase_permission(self, request: HttpRequest) -> bool:
-        return AppointmentAdmin.has_erase_permission(self, request)
+        return _may_erase(request)
 
     @admin.display(description="Appointments", ordering="visit_count")
-    def visits(self, obj: Client) -> int:
+    def visits(self, obj: WithAnnotations[Client, ClientVisits]) -> int:
         return obj.visit_count
 
     def _appointments(self, obj: Client) -> list[Appointment]:
-        if not hasattr(obj, "_appointment_list"):
-            obj._appointment_list = list(
+        # Read once for the page's several columns, kept on the instance.
+        kept = obj.__dict__
+        if "_appointment_list" not in kept:
+            kept["_appointment_list"] = list(
                 obj.appointments.select_related("service", "therapist").order_by("-start")
             )
-        return obj._appointment_list
+        return kept["_appointment_list"]
 
     @admin.display(description="In short")
     def summary(self, obj: Client) -> str:
@@ -1163,7 +1182,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     list_filter = ["state", "kind"]
     list_select_related = ["appointment", "callback"]
     actions = ["send_again"]
-    fields = [
+    fields = (
         "kind",
         "about",
         "state",
@@ -1173,7 +1192,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         "next_attempt_at",
         "sent_at",
         "staff_alerted_at",
-    ]
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:

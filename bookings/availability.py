@@ -239,7 +239,7 @@ def offering(service, therapist_id: int | None = None) -> tuple[list, BookingRul
         shift_start=F("hours__start"),
         shift_end=F("hours__end"),
         **{f"rules_{name}": Subquery(rules_row.values(name)) for name in fields},
-    ).order_by(*Therapist._meta.ordering, "pk", "hours__weekday", "hours__start")
+    ).order_by(*(Therapist._meta.ordering or ()), "pk", "hours__weekday", "hours__start")
     therapists: dict[int, Therapist] = {}
     rules = None
     for row in rows:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -30,6 +31,9 @@ from bookings.models import (
     Therapist,
     TimeOff,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 ROW_MINUTES = 5
 DAY_MINUTES = 24 * 60
@@ -84,9 +88,15 @@ class Grid:
         return [item for column in self.columns for item in column.items]
 
 
+class _Flags(TypedDict):
+    # What load() annotates on each appointment for the icons.
+    has_avoid_points: bool
+    email_not_delivered: bool
+
+
 @dataclass
 class Loaded:
-    appointments: dict[tuple[int, date], list[Appointment]]
+    appointments: dict[tuple[int, date], list[WithAnnotations[Appointment, _Flags]]]
     time_off: dict[int, list[TimeOff]]
     rules: BookingRules
 
@@ -124,7 +134,8 @@ def load(columns: list[tuple[Therapist, date]], *, show_cancelled: bool = False)
     )
     if not show_cancelled:
         appointments = appointments.exclude(status__in=HIDDEN_BY_DEFAULT)
-    by_column: dict[tuple[int, date], list[Appointment]] = defaultdict(list)
+    by_column: dict[tuple[int, date], list[WithAnnotations[Appointment, _Flags]]]
+    by_column = defaultdict(list)
     for appointment in appointments:
         by_column[
             (appointment.therapist_id, timezone.localtime(appointment.start, tz).date())
@@ -143,7 +154,9 @@ def _windows(therapist: Therapist, day: date) -> list[tuple[int, int]]:
     )
 
 
-def _icons(appointment: Appointment, *, reads_health: bool) -> list[tuple[str, str]]:
+def _icons(
+    appointment: WithAnnotations[Appointment, _Flags], *, reads_health: bool
+) -> list[tuple[str, str]]:
     icons = []
     if appointment.flagged and appointment.status in HOLDING:
         icons.append(("⚑", "Needs review"))

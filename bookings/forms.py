@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.conf import settings
@@ -12,6 +13,12 @@ from django.core import signing
 
 from bookings.models import Question, Service, Therapist
 from points.forms import SlugChoiceField
+
+if TYPE_CHECKING:
+    # The mixin is only ever mixed into a Form: type-check it as one.
+    _FormBase = forms.Form
+else:
+    _FormBase = object
 
 # Bumped whenever the consent wording changes: each answer keeps the version agreed to.
 CONSENT_VERSION = "2026-12"
@@ -55,9 +62,10 @@ class TherapistForm(forms.Form):
     def __init__(self, *args, service: Service, **kwargs):
         super().__init__(*args, **kwargs)
         self.therapists = list(Therapist.objects.offering(service))
-        self.fields["therapist"].choices = [(ANY, "Whoever is free first")] + [
-            (t.slug, t.display_name) for t in self.therapists
-        ]
+        # `fields` is typed with the base Field; this one is the ChoiceField above.
+        cast(forms.ChoiceField, self.fields["therapist"]).choices = [
+            (ANY, "Whoever is free first")
+        ] + [(t.slug, t.display_name) for t in self.therapists]
 
 
 class TimeForm(forms.Form):
@@ -92,7 +100,7 @@ def parse_start(raw) -> datetime | None:
     return value if 2000 <= value.year <= 2999 else None
 
 
-class HumanCheckMixin:
+class HumanCheckMixin(_FormBase):
     """A honeypot and a minimum fill time, against simple form bots.
 
     Neither is a form field (cleaned_data stays as it was): the template
@@ -293,7 +301,8 @@ class HealthForm(forms.Form):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for key, value in list(cleaned.items()):
             if isinstance(value, str):
                 cleaned[key] = clean_text(value, multiline=key.startswith("q_"))
@@ -304,7 +313,7 @@ class HealthForm(forms.Form):
         """A follow-up must be answered after a "yes", and must never contradict a "no"."""
         by_code = {q.code: q for q in self.questions}
         for q in self.questions:
-            parent = by_code.get(q.parent.code) if q.parent_id else None
+            parent = by_code.get(q.parent.code) if q.parent is not None else None
             if parent is None:
                 continue
             parent_answer = cleaned.get(f"q_{parent.code}", "")
@@ -331,7 +340,7 @@ class HealthForm(forms.Form):
             for number, question, _field, _detail in rows:
                 if question.code == code:
                     return f"Question {number}" + (" (the detail)" if name[0] == "d" else "")
-        return self[name].label
+        return str(self[name].label)
 
     def question_sections(self) -> list[tuple[str, list[tuple]]]:
         """Questions grouped under their section headings, in section order, each as

@@ -13,7 +13,7 @@ import secrets
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
@@ -304,6 +304,9 @@ class Therapist(models.Model):
     active = models.BooleanField(default=True)
 
     objects = TherapistQuerySet.as_manager()
+    # Not a column: the slot loader (offering()) sets it on the rows it reads,
+    # [(weekday, start, end), …].
+    shifts: list[tuple[int, time, time]]
 
     class Meta:
         ordering = ["display_name"]

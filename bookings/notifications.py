@@ -285,22 +285,31 @@ def describe_error(exc: BaseException) -> str:
     return f"Could not be sent ({type(exc).__name__})"
 
 
+def _told_about[T](row: T | None, email: OutgoingEmail) -> T:
+    # Queued with the row it tells about and deleted with it (CASCADE), so a missing
+    # one is a bug: the send fails and staff see it, as for any other error.
+    if row is None:
+        raise ValueError(f"{email} has no row to tell about")
+    return row
+
+
 def build_message(email: OutgoingEmail) -> EmailMultiAlternatives | None:
     """The message for the row, or None when it no longer makes sense to send it."""
+    message: EmailMultiAlternatives | None
     if email.kind == STAFF_ALERT:
-        message = _staff_alert(email.appointment)
+        message = _staff_alert(_told_about(email.appointment, email))
     elif email.kind == CALLBACK_ALERT:
-        message = _callback_alert(email.callback)
+        message = _callback_alert(_told_about(email.callback, email))
     elif email.kind == CALLBACK_RECEIVED:
-        message = _callback_received(email.callback)
+        message = _callback_received(_told_about(email.callback, email))
     elif email.kind == UNDELIVERED_SUMMARY:
         message = _undelivered_summary(email)
     elif email.kind == SIGN_IN:
         message = _sign_in(email.sign_in_link)
     elif email.kind == PRE_VISIT_ALERT:
-        message = _pre_visit_alert(email.appointment)
+        message = _pre_visit_alert(_told_about(email.appointment, email))
     else:
-        message = _appointment_email(email.appointment, email.kind)
+        message = _appointment_email(_told_about(email.appointment, email), email.kind)
     if message is not None:
         # One Message-ID per row: should a message ever go twice (a worker killed
         # after the server took it), mail clients show it once.

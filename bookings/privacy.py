@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -169,7 +170,7 @@ def export(emails: Iterable[str], *, user, include_health: bool) -> dict:
         HealthAccess.objects.bulk_create(
             [HealthAccess(answers=answers, user=user) for answers in health.values()]
         )
-    data = {
+    data: dict[str, Any] = {
         "exported_at": _iso(timezone.now()),
         "emails": emails,
         "health_answers_included": include_health,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -23,7 +24,8 @@ class SlotChoiceForm(forms.Form):
     day = forms.DateField(label="Day", widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         service, therapist = cleaned.get("service"), cleaned.get("therapist")
         if service and therapist and not therapist.services.filter(pk=service.pk).exists():
             self.add_error("therapist", f"{therapist} does not offer {service}.")
@@ -40,14 +42,15 @@ class StartChoiceForm(forms.Form):
 
     def __init__(self, *args, starts: list[datetime], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["start"].choices = [
+        # `fields` maps names to the base Field; this one is the ChoiceField above.
+        cast(forms.ChoiceField, self.fields["start"]).choices = [
             (s.isoformat(), f"{timezone.localtime(s):%H:%M}") for s in starts
         ]
         self.fields["start"].error_messages["invalid_choice"] = (
             "That time is no longer free. Choose one of the free times."
         )
 
-    def clean_start(self) -> datetime:
+    def clean_start(self) -> datetime | None:
         return parse_start(self.cleaned_data["start"])
 
 
@@ -123,8 +126,9 @@ class CallNoteForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # "Booked" is recorded by booking, not by saying so.
-        self.fields["outcome"].choices = [
+        # "Booked" is recorded by booking, not by saying so. (The model field's choices
+        # make a ChoiceField; `fields` is typed with the base Field.)
+        cast(forms.ChoiceField, self.fields["outcome"]).choices = [
             c for c in CallNote.Outcome.choices if c[0] != CallNote.Outcome.BOOKED
         ]
 
@@ -148,7 +152,8 @@ class TimeOffForm(forms.ModelForm):
         fields = ["therapist", "start", "end", "reason"]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end <= start:
             self.add_error("end", "The block must end after it starts.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -65,6 +66,14 @@ STATUS_ACTIONS = {
 }
 
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    class StaffRequest(HttpRequest):
+        # What a staff_view lets through the admin's login: a signed-in member of staff.
+        user: User
+
+
 def staff_view(permission: str):
     """The admin's login and staff check, then one permission."""
 
@@ -107,7 +116,7 @@ def _therapists():
 
 
 @staff_view(VIEW)
-def day_view(request: HttpRequest) -> HttpResponse:
+def day_view(request: StaffRequest) -> HttpResponse:
     """All therapists side by side; a therapist starts on their own column ("My day")."""
     day = _day(request)
     own = access.therapist_id_of(request.user)
@@ -133,7 +142,7 @@ def day_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view(VIEW)
-def week_view(request: HttpRequest, slug: str) -> HttpResponse:
+def week_view(request: StaffRequest, slug: str) -> HttpResponse:
     therapist = get_object_or_404(_therapists(), slug=slug)
     day = _day(request)
     monday = day - timedelta(days=day.weekday())
@@ -208,7 +217,7 @@ def screening_summary(appointment: Appointment) -> dict:
 
 @staff_view(VIEW)
 @sensitive_variables()
-def appointment_panel(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_panel(request: StaffRequest, pk: int) -> HttpResponse:
     appointment = get_object_or_404(
         Appointment.objects.select_related("service", "therapist", "health"), pk=pk
     )
@@ -259,14 +268,15 @@ def _next_actions(user, appointment: Appointment) -> list[tuple[str, str]]:
 
 @staff_view(CHANGE)
 @require_POST
-def appointment_status(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_status(request: StaffRequest, pk: int) -> HttpResponse:
     """One click from the calendar or the panel: confirm, arrived, completed, no-show, cancel."""
     action = request.POST.get("to", "")
     reason = ""
     if action == "cancel":
         form = CancelForm(request.POST)
         if not form.is_valid():
-            messages.error(request, form.errors["reason"][0])
+            # The stubs type an ErrorList item as a ValidationError too; it is the message.
+            messages.error(request, form.errors["reason"][0])  # type: ignore[arg-type]
             return redirect("staff:appointment", pk=pk)
         change, reason = CANCEL, form.cleaned_data["reason"]
     elif action in STATUS_ACTIONS:
@@ -315,7 +325,7 @@ def _free_starts(service, therapist, day, *, exclude=None) -> list[datetime]:
 
 @staff_view(CHANGE)
 @require_http_methods(["GET", "POST"])
-def appointment_move(request: HttpRequest, pk: int) -> HttpResponse:
+def appointment_move(request: StaffRequest, pk: int) -> HttpResponse:
     """Another time, another therapist, another service: free times from availability."""
     appointment = get_object_or_404(
         Appointment.objects.select_related("service", "therapist"), pk=pk
@@ -408,7 +418,7 @@ def _initial_client(request: HttpRequest, callback: CallbackRequest | None) -> d
 
 
 def _slot_initial(request: HttpRequest, callback: CallbackRequest | None) -> dict:
-    initial = {"day": timezone.localdate()}
+    initial: dict[str, Any] = {"day": timezone.localdate()}
     if callback is not None:
         initial.update(service=callback.service, therapist=callback.therapist)
         if callback.preferred_start:
@@ -425,7 +435,7 @@ def _slot_initial(request: HttpRequest, callback: CallbackRequest | None) -> dic
 @sensitive_post_parameters()
 @sensitive_variables()
 @require_http_methods(["GET", "POST"])
-def book(request: HttpRequest) -> HttpResponse:
+def book(request: StaffRequest) -> HttpResponse:
     """Book for a client who phones or stands at the desk, answers taken by phone.
 
     From a call-back (?callback=<id>), the answers the client gave online come
@@ -500,7 +510,8 @@ def book(request: HttpRequest) -> HttpResponse:
 def _place(request, forms, service, therapist, questions, callback) -> Appointment | None:
     """Screen and place the booking; None (with the form's error) when it cannot be."""
     decision = forms["decision"].cleaned_data["decision"]
-    screened, consent = None, ("", None)
+    screened: services.Screened | None = None
+    consent: tuple[str, datetime | None] = ("", None)
     if forms.get("how") and forms["how"].cleaned_data["how"] == "link":
         pass  # held as "awaiting answers"; the client answers through their link
     elif callback is not None:
@@ -580,7 +591,7 @@ def _place(request, forms, service, therapist, questions, callback) -> Appointme
 
 @staff_view("bookings.view_callbackrequest")
 @require_http_methods(["GET", "POST"])
-def callback_page(request: HttpRequest, pk: int) -> HttpResponse:
+def callback_page(request: StaffRequest, pk: int) -> HttpResponse:
     callback = get_object_or_404(
         CallbackRequest.objects.select_related("service", "therapist", "appointment"), pk=pk
     )
@@ -615,7 +626,7 @@ def callback_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_view("bookings.add_timeoff")
 @require_http_methods(["GET", "POST"])
-def block_time(request: HttpRequest) -> HttpResponse:
+def block_time(request: StaffRequest) -> HttpResponse:
     """Time off or a one-off block for a therapist; booked times stay as they are."""
     initial = {}
     if slug := request.GET.get("therapist"):

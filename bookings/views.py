@@ -13,6 +13,7 @@ import dataclasses
 import secrets
 from calendar import Calendar
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -71,14 +72,19 @@ STEP_URLS = {name: f"bookings:{name}" for name, _ in STEPS}
 # --- Session state ------------------------------------------------------------------
 
 
+# Where _draft keeps what it read on the request (not an HttpRequest attribute).
+KEPT_DRAFT = "_booking_draft"
+
+
 def _draft(request: HttpRequest) -> BookingDraft | None:
     """This visitor's live draft, read once per request."""
-    if not hasattr(request, "_booking_draft"):
+    kept = vars(request)
+    if KEPT_DRAFT not in kept:
         key = request.session.get(DRAFT_KEY)
-        request._booking_draft = (
+        kept[KEPT_DRAFT] = (
             BookingDraft.objects.live().filter(key=key).first() if is_slug(key) else None
         )
-    return request._booking_draft
+    return kept[KEPT_DRAFT]
 
 
 def _state(request: HttpRequest) -> dict:
@@ -92,7 +98,7 @@ def _write(request: HttpRequest, data: dict) -> None:
     if draft is None:
         draft = BookingDraft.objects.create(data=data, expires_at=expires)
         request.session[DRAFT_KEY] = draft.key
-        request._booking_draft = draft
+        vars(request)[KEPT_DRAFT] = draft
     else:
         draft.data, draft.expires_at = data, expires
         draft.save(update_fields=["data", "expires_at"])
@@ -111,7 +117,7 @@ def _clear(request: HttpRequest) -> None:
     """The booking is done: its draft goes, answers and all."""
     if (draft := _draft(request)) is not None:
         draft.delete()
-    request._booking_draft = None
+    vars(request)[KEPT_DRAFT] = None
     request.session.pop(DRAFT_KEY, None)
 
 
@@ -429,6 +435,8 @@ def service_step(request: HttpRequest) -> HttpResponse:
 def therapist_step(request: HttpRequest) -> HttpResponse:
     state = _state(request)
     service = _service(state)
+    if service is None:  # withdrawn since the guard looked: choose again
+        return redirect("bookings:service")
     form = TherapistForm(
         _posted(request), service=service, initial={"therapist": state.get("therapist") or ANY}
     )
@@ -478,6 +486,8 @@ def _anchor(request: HttpRequest, today: date, open_day: date | None) -> date:
 def time_step(request: HttpRequest) -> HttpResponse:
     state = _state(request)
     service = _service(state)
+    if service is None:  # withdrawn since the guard looked: choose again
+        return redirect("bookings:service")
     therapist = _therapist(state, service)
     form = TimeForm(_posted(request), initial={"start": state.get("start")})
     taken, nearest = None, []
@@ -657,7 +667,8 @@ def _consented_at(state: dict) -> datetime | None:
 
 def _result(state: dict) -> screening.Result:
     data = state["screen"]
-    return screening.Result(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    return screening.Result(**fields)
 
 
 def _booked_message(request: HttpRequest, appointment: Appointment) -> None:
@@ -699,7 +710,9 @@ def _once(view):
 @_guard("review")
 def review_step(request: HttpRequest) -> HttpResponse:
     state = _state(request)
-    service = _service(state)
+    service, start = _service(state), _start(state)
+    if service is None or start is None:  # changed since the guard looked: choose again
+        return redirect("bookings:service")
     therapist = _therapist(state, service)
     result = _result(state)
     form = ReviewForm(_posted(request))
@@ -712,7 +725,7 @@ def review_step(request: HttpRequest) -> HttpResponse:
             appointment = services.place_booking(
                 service=service,
                 therapist_id=getattr(therapist, "pk", None),
-                start=_start(state),
+                start=start,
                 client=services.ClientDetails(**state["details"]),
                 screened=services.Screened(
                     result=result, answers=state["answers"], version=state["version"]
@@ -741,8 +754,7 @@ def review_step(request: HttpRequest) -> HttpResponse:
         return redirect(appointment.get_absolute_url())
     from points.models import Point
 
-    start = _start(state)
-    proposed = services.who_would_take(service, start) if therapist is None else None
+    would_take = services.who_would_take(service, start) if therapist is None else None
     return _render_step(
         request,
         "review",
@@ -752,7 +764,7 @@ def review_step(request: HttpRequest) -> HttpResponse:
             "form": form,
             "service": service,
             "therapist": therapist,
-            "proposed": proposed,
+            "proposed": would_take,
             "start": start,
             "details": state["details"],
             "result": result,
@@ -765,8 +777,8 @@ def review_step(request: HttpRequest) -> HttpResponse:
 
 def _int_or_none(value: str | None) -> int | None:
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return int(value) if value is not None else None
+    except ValueError:
         return None
 
 

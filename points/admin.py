@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any, TypedDict
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -25,8 +27,13 @@ from points.models import (
 )
 from points.templatetags.point_tags import duration
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 # Step texts run to a sentence or two: give them room to be read while editing.
-ROOMY_TEXT = {models.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 70})}}
+ROOMY_TEXT: dict[type[models.Field], dict[str, Any]] = {
+    models.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 70})}
+}
 
 
 class LabelledInlineFormSet(forms.BaseInlineFormSet):
@@ -48,11 +55,12 @@ class OrderedStepForm(forms.ModelForm):
     are on the page); save_formset then writes the swap without collisions."""
 
     def validate_constraints(self):
-        exclude = self._get_validation_exclusions() | {"position"}
+        # Both helpers are ModelForm's own (private), which the stubs leave out.
+        exclude = self._get_validation_exclusions() | {"position"}  # type: ignore[attr-defined]
         try:
             self.instance.validate_constraints(exclude=exclude)
         except forms.ValidationError as error:
-            self._update_errors(error)
+            self._update_errors(error)  # type: ignore[attr-defined]
 
 
 class LocatingStepInline(admin.TabularInline):
@@ -330,6 +338,12 @@ class RoutineStepInline(admin.TabularInline):
     autocomplete_fields = ["point"]
 
 
+class RoutineTotals(TypedDict):
+    # What RoutineAdmin.get_queryset annotates (a routine without steps sums to None).
+    step_total: int
+    total_seconds: int | None
+
+
 @admin.register(Routine)
 class RoutineAdmin(admin.ModelAdmin):
     list_display = ["title", "region", "step_count", "total_time", "published", "updated"]
@@ -349,12 +363,16 @@ class RoutineAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description="Points", ordering="step_total")
-    def step_count(self, obj: Routine) -> int:
+    def step_count(self, obj: "WithAnnotations[Routine, RoutineTotals]") -> int:
         return obj.step_total
 
     @admin.display(description="Total time", ordering="total_seconds")
-    def total_time(self, obj: Routine) -> str:
+    def total_time(self, obj: "WithAnnotations[Routine, RoutineTotals]") -> str:
         return duration(obj.total_seconds)
+
+
+class RegionCounts(TypedDict):
+    n_points: int  # annotated by BodyRegionAdmin.get_queryset
 
 
 @admin.register(BodyRegion)
@@ -368,7 +386,7 @@ class BodyRegionAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(n_points=Count("points"))
 
     @admin.display(description="Points", ordering="n_points")
-    def point_count(self, obj: BodyRegion) -> int:
+    def point_count(self, obj: "WithAnnotations[BodyRegion, RegionCounts]") -> int:
         return obj.n_points
 
 

@@ -43,7 +43,84 @@ head  The head seen from BEHIND for GV20, GB20 and BL10: crown at the top
 
 from __future__ import annotations
 
+from typing import NotRequired, TypedDict
+
 from points.cautions import BACK_WARNING  # quoted in the back routines and SI3
+
+
+# The shapes of the rows below, as the loader reads them. Decimals are written as
+# strings ("0.500"); slugs and codes name rows of the other lists.
+class RegionData(TypedDict):
+    slug: str
+    order: int
+    name: str
+    blurb: str
+    view: str
+    map_x: str
+    map_y: str
+    map_rx: str
+    map_ry: str
+    map_paired: bool
+
+
+class ConcernData(TypedDict):
+    slug: str
+    name: str
+    blurb: str
+    synonyms: str
+
+
+class ToolData(TypedDict):
+    slug: str
+    name: str
+    former_names: NotRequired[list[str]]  # a row still called this is renamed
+
+
+class StepData(TypedDict):
+    instruction: str
+    pressure: str
+    motion: str
+    duration_seconds: int
+    tool: str | None  # a tool's slug
+    side: str
+
+
+class PointData(TypedDict):
+    code: str
+    slug: str
+    pinyin_name: str
+    english_name: str
+    aliases: NotRequired[str]
+    meridian: str
+    region: str
+    concerns: list[str]
+    summary: str
+    uses: str
+    self_care: str
+    view: str
+    paired: bool
+    map_x: str
+    map_y: str
+    detail: NotRequired[str]
+    detail_x: NotRequired[str]
+    detail_y: NotRequired[str]
+    related: list[str]  # codes
+    published: bool
+    locating: list[str]
+    technique: list[StepData]
+    cautions: list[tuple[str, str]]  # (kind, text)
+
+
+class RoutineData(TypedDict):
+    title: str
+    slug: str
+    summary: str
+    introduction: str
+    region: str | None
+    concerns: list[str]
+    published: bool
+    steps: list[tuple[str, int, str]]  # (point code, seconds, note)
+
 
 # Caution kinds, spelled as Caution.Kind values (plain strings: no ORM here).
 BL40_NOTE = (
@@ -89,7 +166,7 @@ def step(
     seconds: int,
     tool: str | None = None,
     side: str = "each",
-) -> dict:
+) -> StepData:
     """One technique step; ``seconds`` is per side when ``side`` is "each"."""
     return {
         "instruction": instruction,
@@ -101,7 +178,7 @@ def step(
     }
 
 
-REGIONS = [
+REGIONS: list[RegionData] = [
     {
         "slug": "head",
         "order": 1,
@@ -200,7 +277,7 @@ REGIONS = [
     },
 ]
 
-CONCERNS = [
+CONCERNS: list[ConcernData] = [
     {
         "slug": "low-back-pain",
         "name": "Low back pain",
@@ -286,7 +363,7 @@ CONCERNS = [
     },
 ]
 
-TOOLS = [
+TOOLS: list[ToolData] = [
     {"slug": "thumb", "name": "Thumb"},
     {"slug": "fingertips", "name": "Fingertips"},
     {"slug": "knuckle", "name": "Knuckle"},
@@ -302,7 +379,7 @@ TOOLS = [
     {"slug": "partner-hands", "name": "Partner's hands"},
 ]
 
-POINTS = [
+POINTS: list[PointData] = [
     # --- Head and neck ------------------------------------------------------
     {
         "code": "GV20",
@@ -2587,7 +2664,7 @@ POINTS = [
     },
 ]
 
-ROUTINES = [
+ROUTINES: list[RoutineData] = [
     {
         "title": "Lower-back routine",
         "slug": "lower-back-relief",

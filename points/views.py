@@ -11,6 +11,7 @@ from points.forms import LibraryFilterForm, filter_choices
 from points.models import (
     BodyRegion,
     Caution,
+    Concern,
     Point,
     Routine,
     RoutineStep,
@@ -46,17 +47,21 @@ def library(request: HttpRequest) -> HttpResponse:
     regions = list(BodyRegion.objects.all())
     concerns, tools = filter_choices()
     form = LibraryFilterForm(request.GET or None, regions=regions, concerns=concerns, tools=tools)
-    points = Point.objects.published().for_listing()
-    routines = Routine.objects.published().with_total().select_related("region")
+    all_points = Point.objects.published().for_listing()
+    all_routines = Routine.objects.published().with_total().select_related("region")
+    # Search words make a list of the matches, best first.
+    points: QuerySet | list = all_points
+    routines: QuerySet | list = all_routines
     if form.is_bound:
         form.is_valid()  # Errors show beside the fields; valid filters still apply.
-        points = form.filter_points(points)
-        routines = form.filter_routines(routines)
+        points = form.filter_points(all_points)
+        routines = form.filter_routines(all_routines)
     page = _page(points, request.GET.get("page"))
     selected_region = form.cleaned_value("region")
     searched = form.cleaned_value("q")
     # Nothing found: point to the body map and the concerns nearest the words.
-    suggestions, close = [], False
+    suggestions: list[Concern] = []
+    close = False
     if searched and not page.paginator.count:
         suggestions, close = search.suggestions(searched, concerns)
     return render(

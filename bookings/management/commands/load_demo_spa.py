@@ -27,7 +27,7 @@ from spa.roles import ensure_groups
 THERAPIST_GROUP = "Therapists"
 
 
-def _save(obj: models.Model) -> models.Model:
+def _save[M: models.Model](obj: M) -> M:
     obj.full_clean()
     obj.save()
     return obj

@@ -6,7 +6,9 @@ the database is left exactly as staff left it, children and links included.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any, cast
 
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
@@ -31,14 +33,14 @@ DECIMAL_FIELDS = ("map_x", "map_y", "map_rx", "map_ry", "detail_x", "detail_y")
 FILL_IF_BLANK = ("aliases", "synonyms")
 
 
-def _decimals(data: dict) -> dict:
+def _decimals(data: Mapping[str, Any]) -> dict[str, Any]:
     return {
         key: (Decimal(value) if key in DECIMAL_FIELDS and value is not None else value)
         for key, value in data.items()
     }
 
 
-def _save(obj: models.Model) -> models.Model:
+def _save[M: models.Model](obj: M) -> M:
     # full_clean first, so a mistake in the starter data fails loudly instead of
     # slipping past a constraint the database does not enforce (choices, lengths).
     obj.full_clean()
@@ -100,26 +102,29 @@ class Command(BaseCommand):
                 others = [created[code] for code in data["related"] if code in created]
                 created[data["code"]].related.add(*others)
 
-        for data in starter.ROUTINES:
-            if Routine.objects.filter(Q(slug=data["slug"]) | Q(title=data["title"])).exists():
+        for routine in starter.ROUTINES:
+            if Routine.objects.filter(Q(slug=routine["slug"]) | Q(title=routine["title"])).exists():
                 counts["present"] += 1
                 continue
-            self._create_routine(data, regions, concerns, points)
+            self._create_routine(routine, regions, concerns, points)
             counts["routines"] += 1
         return counts
 
-    def _simple(self, model, rows: list[dict], counts: dict, key: str) -> dict[str, models.Model]:
+    def _simple[M: BodyRegion | Concern | Tool](
+        self, model: type[M], rows: Sequence[Mapping[str, Any]], counts: dict, key: str
+    ) -> dict[str, M]:
         """Regions, concerns and tools: find by slug or name, else create.
 
         Two updates to rows already there: a starter rename reaches a row that
         still carries the old starter name, and blank synonyms are filled in.
         """
-        by_slug = {}
+        by_slug: dict[str, M] = {}
         for data in rows:
             data = dict(data)
             former = data.pop("former_names", [])
             names = Q(name=data["name"]) | Q(name__in=former)
-            found = model.objects.filter(Q(slug=data["slug"]) | names).first()
+            # The plugin types `model.objects` by M's bound (any of the three), not by M.
+            found = cast(M | None, model.objects.filter(Q(slug=data["slug"]) | names).first())
             if found is None:
                 found = _save(model(**_decimals(data)))
                 counts[key] += 1
@@ -128,9 +133,12 @@ class Command(BaseCommand):
             by_slug[data["slug"]] = found
         return by_slug
 
-    def _update(self, found: models.Model, data: dict, former: list[str]) -> None:
+    def _update(
+        self, found: BodyRegion | Concern | Tool | Point, data: Mapping[str, Any], former: list[str]
+    ) -> None:
         changed = []
-        if former and found.name in former:
+        # A point has no name to rename (its code is what the loader matches).
+        if former and not isinstance(found, Point) and found.name in former:
             found.name = data["name"]
             changed.append("name")
         for name in FILL_IF_BLANK:
@@ -144,7 +152,13 @@ class Command(BaseCommand):
                 update_fields=[*changed, *(["updated"] if hasattr(found, "updated") else [])]
             )
 
-    def _create_point(self, data: dict, regions: dict, concerns: dict, tools: dict) -> Point:
+    def _create_point(
+        self,
+        data: starter.PointData,
+        regions: dict[str, BodyRegion],
+        concerns: dict[str, Concern],
+        tools: dict[str, Tool],
+    ) -> Point:
         fields = {
             key: value
             for key, value in data.items()
@@ -161,7 +175,13 @@ class Command(BaseCommand):
             _save(Caution(point=point, position=position, kind=kind, text=text))
         return point
 
-    def _create_routine(self, data: dict, regions: dict, concerns: dict, points: dict) -> None:
+    def _create_routine(
+        self,
+        data: starter.RoutineData,
+        regions: dict[str, BodyRegion],
+        concerns: dict[str, Concern],
+        points: dict[str, Point],
+    ) -> None:
         routine = _save(
             Routine(
                 title=data["title"],
