@@ -18,7 +18,8 @@ from bookings.models import (
     Therapist,
     WorkingHours,
 )
-from bookings.screening import Answer, rules_from_questions, screen
+from bookings.questionnaire import rules_from_questions
+from bookings.screening import Answer, screen
 from points import starter as points_starter
 from spa.management.commands.ensure_demo_staff import DEFAULT_PASSWORD
 
