@@ -32,7 +32,7 @@ from bookings.models import (
     PreVisitChange,
     SignInLink,
 )
-from spa import throttle
+from house import throttle
 
 
 class EmailForm(forms.Form):

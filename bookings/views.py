@@ -61,8 +61,9 @@ from bookings.models import (
     Status,
     Therapist,
 )
+from house import throttle
+from house.identity import identity
 from points.forms import is_slug
-from spa import throttle
 
 # The session key under which the draft's key is kept (nothing else is).
 DRAFT_KEY = "booking_draft"
@@ -187,7 +188,7 @@ def _day_picker(
                 "open_day": open_day or (shown[0] if shown else None),
                 "month": _month_view(month, today, last, set(by_day), set(shown), open_day),
                 "later": shown[-1] + timedelta(days=1) if shown and shown[-1] < last else None,
-                "spa": _identity(),
+                "spa": identity(),
             },
         )
 
@@ -246,12 +247,6 @@ def _month_view(
         "previous": max(previous, today) if month > today.replace(day=1) else None,
         "next": following if following <= last else None,
     }
-
-
-def _identity() -> dict:
-    from spa.context_processors import identity
-
-    return identity()
 
 
 def _start(state: dict) -> datetime | None:
