@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import F, Subquery, Value
@@ -48,8 +49,9 @@ def offering(service, therapist_id: int | None = None) -> tuple[list, BookingRul
         shift_start=F("hours__start"),
         shift_end=F("hours__end"),
         **{f"rules_{name}": Subquery(rules_row.values(name)) for name in fields},
-    ).order_by(*Therapist._meta.ordering, "pk", "hours__weekday", "hours__start")
-    therapists: dict[int, Therapist] = {}
+    ).order_by(*(Therapist._meta.ordering or ()), "pk", "hours__weekday", "hours__start")
+    # Therapist rows carrying the annotations, and `.shifts` set here.
+    therapists: dict[int, Any] = {}
     rules = None
     for row in rows:
         therapist = therapists.setdefault(row.pk, row)
