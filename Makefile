@@ -57,7 +57,7 @@ run: export SPA_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	@# Byte-compile the project's own modules once, so each process below need not
 	@# (PYTHONDONTWRITEBYTECODE may be set); a no-op when nothing changed.
-	@$(PY) -m compileall -q spa points bookings pagecache >/dev/null
+	@$(PY) -m compileall -q spa house points bookings pagecache >/dev/null
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
 	@# The worker sends the queued emails; Ctrl-C stops the server, and the trap the worker.
 	@export DJANGO_DEBUG=1; \

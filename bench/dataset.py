@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 
-from bookings.availability import spa_zone
+from bookings.free_times import spa_zone
 from bookings.models import (
     Appointment,
     BookingRules,

@@ -20,7 +20,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from bookings import access
-from bookings.availability import _instant, spa_zone
+from bookings.availability import _instant
+from bookings.free_times import spa_zone
 from bookings.models import (
     HOLDING,
     Appointment,

@@ -9,7 +9,8 @@ from datetime import date, time, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from bookings.availability import Interval, _instant, spa_zone, subtract, weekly_windows
+from bookings.availability import Interval, _instant, subtract, weekly_windows
+from bookings.free_times import spa_zone
 from bookings.models import (
     HOLDING,
     Appointment,

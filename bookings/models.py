@@ -868,7 +868,7 @@ class Appointment(models.Model):
             ),
         ]
         indexes = [
-            # Free times (availability._free_by_therapist) and the booking re-check
+            # Free times (free_times._free_by_therapist) and the booking re-check
             # (AppointmentQuerySet.overlapping) read a therapist's holding blocks with
             # `block_end > <a moment from now on>`: led by block_end, the scan covers the
             # weeks ahead only, however many years of history lie behind them.

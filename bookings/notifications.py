@@ -42,7 +42,7 @@ from bookings.models import (
     SignInLink,
     Status,
 )
-from spa.context_processors import identity
+from house.identity import identity, zone_words
 
 logger = logging.getLogger("bookings.notifications")
 
@@ -519,8 +519,6 @@ def _undelivered_summary(summary: OutgoingEmail) -> EmailMultiAlternatives:
 
 def local_when(value, *, zone: bool = True) -> str:
     """'Tuesday 8 December 2026 at 10:00 AM (Central Time)', in the spa's zone."""
-    from spa.context_processors import zone_words
-
     local = timezone.localtime(value, ZoneInfo(settings.TIME_ZONE))
     text = dateformat.format(local, r"l j F Y \a\t g:i A")
     return f"{text} ({zone_words(settings.TIME_ZONE)[0]})" if zone else text

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import dateformat, timezone
 
 from bookings.models import Appointment, BookingRules
-from spa.context_processors import zone_words
+from house.identity import zone_words
 
 
 def spa_time(moment: datetime) -> datetime:

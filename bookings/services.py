@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from bookings import availability
+from bookings import availability, free_times
 from bookings.models import (
     HOLDING,
     Appointment,
@@ -99,7 +99,7 @@ def is_bookable(service: Service, therapist_id: int | None, start: datetime) -> 
     """Whether `start` is free with that therapist, or with any who offers the service.
 
     A check for the form, without locks; place_booking() checks again under one."""
-    return bool(availability.free_at(service, start, therapist_id))
+    return bool(free_times.free_at(service, start, therapist_id))
 
 
 def fairest_first(
@@ -117,7 +117,7 @@ def fair_order(candidates: list[int], start: datetime) -> list[int]:
     and week (Monday to Sunday, in the spa's zone) of `start`. Two queries."""
     if len(candidates) < 2:
         return list(candidates)
-    tz = availability.spa_zone()
+    tz = free_times.spa_zone()
     day = start.astimezone(tz).date()
     monday = day - timedelta(days=day.weekday())
 
@@ -142,7 +142,7 @@ def fair_order(candidates: list[int], start: datetime) -> list[int]:
 def who_would_take(service: Service, start: datetime) -> Therapist | None:
     """The therapist a "whoever is free first" booking for `start` goes to, if it is
     sent now: the fairest of those free then (no locks; place_booking() decides)."""
-    order = fair_order(list(availability.free_at(service, start, None)), start)
+    order = fair_order(list(free_times.free_at(service, start, None)), start)
     return Therapist.objects.filter(pk=order[0]).first() if order else None
 
 
@@ -224,7 +224,7 @@ def place_booking(
             # locked first, in ascending ids (so concurrent bookings never wait on each
             # other in a cycle); then the fairest is read again under its lock.
             candidates = list(
-                availability.free_at(service, start, therapist_id, now=now, rules=rules)
+                free_times.free_at(service, start, therapist_id, now=now, rules=rules)
             )
             list(Therapist.objects.select_for_update().filter(pk__in=candidates).order_by("pk"))
             order = fair_order(candidates, start)
@@ -232,7 +232,7 @@ def place_booking(
                 order.remove(prefer)
                 order.insert(0, prefer)
             for tid in order:
-                if availability.is_free(service, tid, start, now=now, rules=rules):
+                if free_times.is_free(service, tid, start, now=now, rules=rules):
                     appointment = Appointment(
                         service=service,
                         therapist_id=tid,
@@ -419,7 +419,7 @@ def nearest_alternatives(
     service: Service, therapist_id: int | None, around: datetime
 ) -> list[availability.Slot]:
     therapist = Therapist.objects.filter(pk=therapist_id).first() if therapist_id else None
-    return availability.nearest_free(service, therapist, around, count=3)
+    return free_times.nearest_free(service, therapist, around, count=3)
 
 
 @sensitive_variables()
@@ -507,7 +507,7 @@ def reschedule(
                 raise ChangeNotAllowed()
             if new_therapist not in _candidates(new_service, new_therapist):
                 raise SlotTaken()
-            if not availability.is_free(
+            if not free_times.is_free(
                 new_service,
                 new_therapist,
                 start,
@@ -580,7 +580,7 @@ def record_pre_visit_check(appointment: Appointment, rows: list[dict], questions
     one that needs a look flags it for the therapist; newly avoided points and
     areas are added. Nothing is cancelled here. Returns the PreVisitChange.
     """
-    from bookings import notifications, screening
+    from bookings import notifications, questionnaire, screening
     from bookings.models import PreVisitChange
 
     now = timezone.now()
@@ -590,7 +590,7 @@ def record_pre_visit_check(appointment: Appointment, rows: list[dict], questions
         before = {r.get("code"): r for r in health.answers if isinstance(r, dict)}
         combined = {**before, **{r["code"]: r for r in rows}}
         result = screening.screen(
-            screening.rules_from_questions(questions),
+            questionnaire.rules_from_questions(questions),
             [
                 screening.Answer(c, r.get("answer", ""), r.get("detail", ""))
                 for c, r in combined.items()

@@ -26,7 +26,7 @@ from django.utils.http import urlencode
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bookings import access, availability, calendar, screening, services
+from bookings import access, calendar, free_times, questionnaire, screening, services
 from bookings.admin import CANCEL, COMPLETE, CONFIRM, NO_SHOW, StatusChange, _change_status
 from bookings.forms import CONSENT_VERSION, parse_start
 from bookings.models import (
@@ -312,7 +312,7 @@ def _iso(raw: str | None) -> str:
 
 
 def _free_starts(service, therapist, day, *, exclude=None) -> list[datetime]:
-    slots = availability.slots_for(
+    slots = free_times.slots_for(
         service,
         therapist,
         day,
@@ -520,7 +520,7 @@ def _place(request, forms, service, therapist, questions, callback) -> Appointme
         # The points and areas to avoid follow from the stored answers, as online;
         # the outcome stays the one the client was given.
         result = screening.screen(
-            screening.rules_from_questions(questions),
+            questionnaire.rules_from_questions(questions),
             [
                 screening.Answer(r.get("code", ""), r.get("answer", ""), r.get("detail", ""))
                 for r in rows
@@ -537,7 +537,7 @@ def _place(request, forms, service, therapist, questions, callback) -> Appointme
     else:
         rows = forms["health"].answer_rows()
         result = screening.screen(
-            screening.rules_from_questions(questions),
+            questionnaire.rules_from_questions(questions),
             [screening.Answer(r["code"], r["answer"], r["detail"]) for r in rows],
         )
         for row in rows:

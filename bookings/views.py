@@ -29,7 +29,16 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 import pagecache
-from bookings import aftercare, availability, ics, policy, screening, services
+from bookings import (
+    aftercare,
+    availability,
+    free_times,
+    ics,
+    policy,
+    questionnaire,
+    screening,
+    services,
+)
 from bookings.forms import (
     ANY,
     CONSENT_VERSION,
@@ -53,8 +62,9 @@ from bookings.models import (
     Status,
     Therapist,
 )
+from house import throttle
+from house.identity import identity
 from points.forms import is_slug
-from spa import throttle
 
 # The session key under which the draft's key is kept (nothing else is).
 DRAFT_KEY = "booking_draft"
@@ -165,7 +175,7 @@ def _day_picker(
         last = today + rules.horizon
         month = anchor.replace(day=1)
         month_end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        slots = availability.slots_for(
+        slots = free_times.slots_for(
             service,
             therapist,
             max(today, min(month, anchor)),
@@ -173,7 +183,7 @@ def _day_picker(
             now=now,
             rules=rules,
         )
-        by_day = availability.slots_by_day(slots)
+        by_day = availability.slots_by_day(slots, free_times.spa_zone())
         # The nearest free days from the anchor first; days with nothing free are skipped.
         shown = [day for day in by_day if day >= anchor][:DAYS_SHOWN]
         return render_to_string(
@@ -184,7 +194,7 @@ def _day_picker(
                 "open_day": open_day or (shown[0] if shown else None),
                 "month": _month_view(month, today, last, set(by_day), set(shown), open_day),
                 "later": shown[-1] + timedelta(days=1) if shown and shown[-1] < last else None,
-                "spa": _identity(),
+                "spa": identity(),
             },
         )
 
@@ -243,12 +253,6 @@ def _month_view(
         "previous": max(previous, today) if month > today.replace(day=1) else None,
         "next": following if following <= last else None,
     }
-
-
-def _identity() -> dict:
-    from spa.context_processors import identity
-
-    return identity()
 
 
 def _start(state: dict) -> datetime | None:
@@ -598,7 +602,7 @@ def health_step(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         rows = form.answer_rows()
         result = screening.screen(
-            screening.rules_from_questions(questions),
+            questionnaire.rules_from_questions(questions),
             [screening.Answer(r["code"], r["answer"], r["detail"]) for r in rows],
         )
         for row in rows:
@@ -785,7 +789,7 @@ def _int_or_none(value: str | None) -> int | None:
 def _session_fit(service: Service, result: screening.Result) -> dict:
     """Whether the answers leave enough of the chosen session, and which sessions still fit."""
     active = list(Service.objects.active())
-    worked = screening.session_points(active)
+    worked = questionnaire.session_points(active)
 
     def fits(candidate: Service) -> bool:
         return not screening.rules_out_most(
@@ -903,7 +907,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
     rules = services.client_move_rules()
     week, first = _week_start(request, today)
     # The same rules as the move itself: nothing inside the cut-off, nothing past the horizon.
-    slots = availability.slots_for(
+    slots = free_times.slots_for(
         appointment.service,
         appointment.therapist,
         first,
@@ -918,7 +922,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
         {
             "appointment": appointment,
             "form": form,
-            "days": availability.slots_by_day(slots),
+            "days": availability.slots_by_day(slots, free_times.spa_zone()),
             "week": week,
             "has_next_week": first + timedelta(days=7) <= today + rules.horizon,
             "change": policy.for_appointment(appointment),
@@ -990,7 +994,7 @@ def answer_health(request: HttpRequest, token: str) -> HttpResponse:
             return too_many
         rows = form.answer_rows()
         result = screening.screen(
-            screening.rules_from_questions(questions),
+            questionnaire.rules_from_questions(questions),
             [screening.Answer(r["code"], r["answer"], r["detail"]) for r in rows],
         )
         for row in rows:
@@ -1073,8 +1077,8 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     today = timezone.localdate()
     # The therapists listed are the ones whose free times are shown: read once.
-    therapists, rules = availability.offering(service)
-    upcoming = availability.slots_for(
+    therapists, rules = free_times.offering(service)
+    upcoming = free_times.slots_for(
         service,
         None,
         today,

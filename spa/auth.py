@@ -7,7 +7,7 @@ password for a username that has failed SPA_ADMIN_USERNAME_CEILING times in
 the last hour, from anywhere. The ceiling is far above what one person
 mistypes, so an attacker must work hard to lock a colleague out, and the
 owner can lift it by resetting the counters (a new DJANGO_SECRET_KEY) or
-waiting an hour. Only a keyed hash of the username is stored (spa/throttle.py).
+waiting an hour. Only a keyed hash of the username is stored (house/throttle.py).
 """
 
 from django.conf import settings
@@ -15,7 +15,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 
-from spa import throttle
+from house import throttle
 
 SCOPE = "admin-username"
 

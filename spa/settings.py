@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django_tasks_rq",
     "django_rq",
     "spa",
+    "house",
     "points",
     "bookings",
 ]
@@ -285,7 +286,7 @@ ADMIN_URL = env_str("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 # --- Abuse protection -------------------------------------------------------
 # How many proxies in front of the site append to X-Forwarded-For. 0 ignores
 # the header (anyone can forge it); with N, the client is the N-th entry from
-# the right. Rate limits and the admin lockout both use it (spa/throttle.py).
+# the right. Rate limits and the admin lockout both use it (house/throttle.py).
 SPA_PROXY_COUNT = env_int("SPA_PROXY_COUNT", 0, minimum=0)
 # Per hour, per client address and per email (placing a booking or asking for
 # a call back), and per client address and per booking link (cancel, move).
@@ -314,7 +315,7 @@ AXES_VERBOSE = False
 # completeness should django-ipware ever be installed (the callable wins).
 # IPv6 clients grouped by /64, as for the rate limits: one subscriber holds
 # a whole /64 and could otherwise try passwords from each address in turn.
-AXES_CLIENT_IP_CALLABLE = "spa.throttle.client_network"
+AXES_CLIENT_IP_CALLABLE = "house.throttle.client_network"
 AXES_IPWARE_PROXY_COUNT = SPA_PROXY_COUNT
 # Staff need a TOTP device (added in admin) to use the admin: on in production
 # (the admin reads health answers) unless the operator turns it off; off for the demo.

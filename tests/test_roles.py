@@ -6,6 +6,8 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from bookings.models import Therapist
+from bookings.starter import DEMO_THERAPISTS
 from spa import roles
 from spa.roles import ACTIONS, ROLE_PERMISSIONS, ensure_groups, role_codenames
 
@@ -209,3 +211,36 @@ def test_demo_staff_runs_without_debug_when_forced(demo_env):
     run_demo_staff("--force")
 
     assert User.objects.filter(username__startswith="demo-").count() == 3
+
+
+@override_settings(DEBUG=True)
+def test_demo_staff_gives_the_demo_therapists_their_logins(demo_env):
+    call_command("load_demo_spa", stdout=StringIO(), stderr=StringIO())
+    output = run_demo_staff()
+
+    therapists = list(Therapist.objects.select_related("user"))
+    assert {t.user.username for t in therapists} == {d["username"] for d in DEMO_THERAPISTS}
+    for therapist in therapists:
+        assert therapist.user.check_password("spa-demo-2026!")
+        assert list(therapist.user.groups.values_list("name", flat=True)) == ["Therapists"]
+    names = ", ".join(sorted(d["username"] for d in DEMO_THERAPISTS))
+    assert f"therapists:     {names} / spa-demo-2026!" in output
+
+    # A password a therapist chose stays, unless --reset-password.
+    user = therapists[0].user
+    user.set_password("changed-by-the-therapist-1")
+    user.save()
+    run_demo_staff()
+    assert User.objects.get(pk=user.pk).check_password("changed-by-the-therapist-1")
+    assert User.objects.get(pk=user.pk).groups.count() == 1
+    run_demo_staff("--reset-password")
+    assert User.objects.get(pk=user.pk).check_password("spa-demo-2026!")
+
+
+@override_settings(DEBUG=True)
+def test_demo_therapist_password_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SPA_DEMO_PASSWORD", "a-long-demo-pass-42")
+    call_command("load_demo_spa", stdout=StringIO(), stderr=StringIO())
+    run_demo_staff()
+    user = User.objects.get(username=DEMO_THERAPISTS[0]["username"])
+    assert user.check_password("a-long-demo-pass-42")

@@ -82,7 +82,7 @@ def server_env(static_root: Path) -> dict[str, str]:
         # Both servers share this run's own file cache (pagecache), as one machine's
         # workers do; the test process writes through a cache of its own.
         SPA_DATA_DIR=str(static_root.parent / "data"),
-        # Abuse protection (spa/throttle.py, bookings/forms.py) would stop
+        # Abuse protection (house/throttle.py, bookings/forms.py) would stop
         # twenty bookings from one address within seconds, and bots that
         # fill forms at once; this test is about the database, so open it.
         SPA_BOOKING_LIMIT_PER_HOUR="10000",

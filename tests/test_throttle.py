@@ -1,4 +1,4 @@
-"""The database throttle (spa/throttle.py): counting, windows, privacy, concurrency, client IP."""
+"""The database throttle (house/throttle.py): counting, windows, privacy, concurrency, client IP."""
 
 import threading
 from datetime import timedelta
@@ -8,8 +8,8 @@ from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
 
-from spa import throttle
-from spa.models import Throttle
+from house import throttle
+from house.models import Throttle
 
 HOUR = timedelta(hours=1)
 

@@ -5,7 +5,7 @@ from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.timezone import localtime
 
-from bookings.availability import spa_zone
+from bookings.free_times import spa_zone
 from bookings.models import Service
 from bookings.views import book_url_for
 

@@ -1,4 +1,4 @@
-"""Free start times: the pure rules without a database, then the ORM loader."""
+"""Free start times: the pure rules without a database, then the ORM loader (free_times)."""
 
 import random
 from datetime import UTC, date, datetime, time, timedelta
@@ -13,14 +13,12 @@ from bookings.availability import (
     Interval,
     Slot,
     free_starts,
-    is_free,
     merge_slots,
-    nearest_free,
     slots_by_day,
-    slots_for,
     subtract,
     weekly_windows,
 )
+from bookings.free_times import is_free, nearest_free, slots_for, spa_zone
 from bookings.models import (
     Appointment,
     BookingRules,
@@ -511,7 +509,7 @@ def test_default_range_runs_from_notice_to_horizon(rules, service):
     slots = slots_for(service, ana, now=NOW, rules=rules)
     assert slots[0].start == at(10, day=NOW.date())  # 8:00 + two hours' notice
     assert slots[-1].start == at(16, day=date(2026, 12, 3))  # latest is 12-04 8:00
-    assert list(slots_by_day(slots)) == [date(2026, 12, 1), DAY, date(2026, 12, 3)]
+    assert list(slots_by_day(slots, spa_zone())) == [date(2026, 12, 1), DAY, date(2026, 12, 3)]
 
 
 def test_loader_keeps_nine_o_clock_on_the_spring_forward_day(rules, service):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from bookings import ics
 from bookings.models import Appointment, Therapist
 from bookings.templatetags.booking_tags import price
-from spa.context_processors import zone_words
+from house.identity import zone_words
 from tests.bookings.conftest import DETAILS, answers, tomorrow_at, walk_to_review
 
 

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bookings import availability, services
+from bookings import free_times, services
 from bookings.models import Appointment, Status, Therapist, WorkingHours
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,7 @@ def test_a_taken_time_is_checked_in_five_queries_for_any_number_of_therapists(sp
     # Free again with one of them: found, in as many queries.
     Appointment.objects.filter(therapist=spa["x2"]).delete()
     assert services.is_bookable(service, None, start)
-    assert availability.free_at(service, start) == [spa["x2"].pk]
+    assert free_times.free_at(service, start) == [spa["x2"].pk]
     assert not services.is_bookable(service, spa["ana"].pk, start)
     assert queries(lambda: services.is_bookable(service, spa["ana"].pk, start)) <= 5
 
@@ -134,7 +134,7 @@ def test_free_times_and_the_staff_list_read_as_much_with_two_years_behind_them(o
 
     def read_all():
         assert owner.get(CHANGELIST).status_code == 200
-        availability.slots_for(spa["service"], spa["ana"], day, day)
+        free_times.slots_for(spa["service"], spa["ana"], day, day)
         services.is_bookable(spa["service"], None, local(day, 10))
 
     before = queries(read_all)

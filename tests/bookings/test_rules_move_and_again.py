@@ -9,7 +9,7 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from bookings import availability
+from bookings import free_times
 from bookings.models import Appointment, BookingRules, Status
 from tests.bookings.conftest import booking_state, tomorrow_at
 
@@ -88,7 +88,7 @@ def inside_cutoff(spa) -> list[datetime]:
     """Ana's free times a new booking may take but that lie inside the 24-hour cut-off
     (some always do: she works 9 to 5 every day, and notice is 2 hours)."""
     now = timezone.now()
-    slots = availability.slots_for(spa["service"], spa["ana"])
+    slots = free_times.slots_for(spa["service"], spa["ana"])
     return [s.start for s in slots if s.start < now + timedelta(hours=24)]
 
 

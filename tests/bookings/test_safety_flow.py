@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from bookings import availability, starter
+from bookings import free_times, starter
 from bookings.models import Appointment, Question, Service
 from tests.bookings.conftest import booking_state
 
@@ -34,9 +34,7 @@ def answers(**given: str) -> dict[str, str]:
 def walk_to_health(client, slug: str) -> None:
     service = Service.objects.get(slug=slug)
     today = timezone.localdate()
-    start = availability.slots_for(service, None, today, today + timezone.timedelta(days=21))[
-        0
-    ].start
+    start = free_times.slots_for(service, None, today, today + timezone.timedelta(days=21))[0].start
     client.post("/book/", {"service": slug})
     client.post("/book/therapist/", {"therapist": "any"})
     assert client.post("/book/time/", {"start": start.isoformat()}).status_code == 302

@@ -16,7 +16,8 @@ from django.db.models import Prefetch
 
 from bookings import aftercare, starter
 from bookings.models import Question, Service
-from bookings.screening import RANK, Answer, rules_from_questions, screen
+from bookings.questionnaire import rules_from_questions
+from bookings.screening import RANK, Answer, screen
 from points.models import Caution, Point, Routine, RoutineStep
 
 pytestmark = pytest.mark.django_db

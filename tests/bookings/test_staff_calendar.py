@@ -575,10 +575,10 @@ def test_move_onto_a_taken_time_is_refused(front_desk, spa):
 
 
 def test_an_arrived_client_still_holds_the_time(spa):
-    from bookings import availability
+    from bookings import free_times
 
     arrived = book(spa, local(in_days(1), 10), status=Status.ARRIVED)
-    assert not availability.is_free(spa["service"], spa["ana"].pk, local(in_days(1), 10, 30))
+    assert not free_times.is_free(spa["service"], spa["ana"].pk, local(in_days(1), 10, 30))
     if connection.vendor != "postgresql":
         return  # SQLite has no exclusion constraint; the services' re-check is the guard
     clash = Appointment(

@@ -5,7 +5,6 @@ from datetime import time
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -18,9 +17,9 @@ from bookings.models import (
     Therapist,
     WorkingHours,
 )
-from bookings.screening import Answer, rules_from_questions, screen
+from bookings.questionnaire import rules_from_questions
+from bookings.screening import Answer, screen
 from points import starter as points_starter
-from spa.management.commands.ensure_demo_staff import DEFAULT_PASSWORD
 
 QUESTIONS = {q["code"]: q for q in starter.STARTER_QUESTIONS}
 PREGNANCY_POINTS = {"LI4", "GB21", "SP6", "BL60", "BL67", "BL32"}
@@ -345,8 +344,9 @@ def test_demo_loader_creates_the_spa(settings, monkeypatch):
         assert therapist.hours.exists()
         assert therapist.services.exists()
         assert therapist.user.is_staff
-        assert therapist.user.check_password(DEFAULT_PASSWORD)  # demo login for development
-        assert therapist.user.groups.filter(name="Therapists").exists()
+        # No login yet: the spa's ensure_demo_staff gives the password and the role.
+        assert not therapist.user.has_usable_password()
+        assert not therapist.user.groups.exists()
     weekdays = set(WorkingHours.objects.values_list("weekday", flat=True))
     assert weekdays == {1, 2, 3, 4, 5, 6}
     assert WorkingHours.objects.filter(weekday=6).exclude(start=time(10), end=time(16)).count() == 0
@@ -373,11 +373,3 @@ def test_demo_loader_is_idempotent_and_never_overwrites(settings):
     assert WorkingHours.objects.count() == counts[2] - 1
     assert str(Service.objects.get(slug="deep-tissue-back").price) == "101.00"
     assert BookingRules.current().slot_step_minutes == 30
-
-
-@pytest.mark.django_db
-def test_demo_password_comes_from_the_environment(monkeypatch):
-    monkeypatch.setenv("SPA_DEMO_PASSWORD", "a-long-demo-pass-42")
-    load("load_demo_spa", force=True)
-    user = get_user_model().objects.get(username=starter.DEMO_THERAPISTS[0]["username"])
-    assert user.check_password("a-long-demo-pass-42")

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from bookings import screening, services
+from bookings import questionnaire, screening, services
 from bookings.models import Appointment, HealthAccess, Question, Service, Therapist
 from spa.management.commands.ensure_demo_staff import DEFAULT_PASSWORD
 from tests.e2e.conftest import serious_violations
@@ -129,7 +129,7 @@ def book_with_answers(therapist: Therapist, start: datetime, name: str, **yes) -
             answer = "yes" if q.code in yes else "no"
         rows.append({"code": q.code, "question": q.text, "answer": answer, "detail": ""})
     result = screening.screen(
-        screening.rules_from_questions(questions),
+        questionnaire.rules_from_questions(questions),
         [screening.Answer(r["code"], r["answer"], r["detail"]) for r in rows],
     )
     for row in rows:

@@ -3,12 +3,12 @@
 Create-only and safe to re-run: rows are matched by slug (users by username)
 and anything already there is left alone. Refuses to run with DEBUG off unless
 --force, so demo staff accounts never reach a production site by accident.
-Therapist logins get the demo password (SPA_DEMO_PASSWORD, or the development default).
+Each therapist gets a staff account without a password: the spa's `ensure_demo_staff`
+(run after this by `load_demo`) gives demo logins their password and role.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import time
 
 from django.conf import settings
@@ -21,10 +21,6 @@ from django.db.models import Q
 from bookings import demo_portraits, starter
 from bookings.models import BookingRules, Service, Therapist, WorkingHours
 from points.models import BodyRegion
-from spa.management.commands.ensure_demo_staff import DEFAULT_PASSWORD
-from spa.roles import ensure_groups
-
-THERAPIST_GROUP = "Therapists"
 
 
 def _save[M: models.Model](obj: M) -> M:
@@ -75,13 +71,11 @@ class Command(BaseCommand):
                 counts["services"] += 1
             services[data["slug"]] = found
 
-        password = os.environ.get("SPA_DEMO_PASSWORD") or DEFAULT_PASSWORD
-        group = ensure_groups().get(THERAPIST_GROUP)
         for data in starter.DEMO_THERAPISTS:
             if Therapist.objects.filter(slug=data["slug"]).exists():
                 counts["present"] += 1
                 continue
-            user = self._user(data["username"], password, group)
+            user = self._user(data["username"])
             if Therapist.objects.filter(user=user).exists():
                 self.stderr.write(
                     self.style.WARNING(
@@ -107,19 +101,14 @@ class Command(BaseCommand):
         service.regions.set([regions[slug] for slug in data["regions"] if slug in regions])
         return service
 
-    def _user(self, username: str, password: str, group):
+    def _user(self, username: str):
         user_model = get_user_model()
         user = user_model.objects.filter(username=username).first()
         if user is not None:
             return user
         user = user_model(username=username, email=f"{username}@example.com", is_staff=True)
-        if password:
-            user.set_password(password)
-        else:
-            user.set_unusable_password()
+        user.set_unusable_password()
         user.save()
-        if group is not None:
-            user.groups.add(group)
         return user
 
     def _create_therapist(self, data: dict, user, services: dict) -> int:

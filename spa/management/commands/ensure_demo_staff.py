@@ -1,4 +1,5 @@
-"""Demo staff logins for local development: an editor and an owner.
+"""Demo staff logins for local development: an editor, an owner, a front desk, and
+the demo therapists that bookings' `load_demo_spa` created (their role and password).
 
 Refuses to run with DEBUG off unless --force, so demo accounts with a known
 password never reach a production site by accident.
@@ -10,14 +11,20 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from bookings.models import Therapist
+from bookings.starter import DEMO_THERAPISTS
 from spa.roles import ensure_groups
 
 DEFAULT_PASSWORD = "spa-demo-2026!"  # noqa: S105 - a development-only demo login
 EDITOR_GROUP = "Content editors"
+THERAPIST_GROUP = "Therapists"
 
 
 class Command(BaseCommand):
-    help = "Create the demo staff accounts (demo-editor, demo-owner) for local development."
+    help = (
+        "Create the demo staff accounts (demo-editor, demo-owner, demo-frontdesk) and give "
+        "the demo therapists their logins, for local development."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -43,6 +50,7 @@ class Command(BaseCommand):
         self._ensure_user("demo-owner", password, reset_password, superuser=True)
         desk = self._ensure_user("demo-frontdesk", password, reset_password, superuser=False)
         desk.groups.add(groups["Front desk"])
+        self._therapist_logins(password, reset_password, groups[THERAPIST_GROUP])
 
         port = os.environ.get("PORT") or "8000"
         self.stdout.write(f"Admin: http://127.0.0.1:{port}/{settings.ADMIN_URL}")
@@ -50,7 +58,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  owner:          demo-owner / {password}")
         self.stdout.write(f"  front desk:     demo-frontdesk / {password}")
         therapists = get_user_model().objects.filter(
-            groups__name="Therapists", username__startswith="demo-"
+            groups__name=THERAPIST_GROUP, username__startswith="demo-"
         )
         if therapists.exists():
             names = ", ".join(therapists.order_by("username").values_list("username", flat=True))
@@ -75,3 +83,16 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"{username}: exists, password unchanged (--reset-password sets it)")
         return user
+
+    def _therapist_logins(self, password: str, reset_password: bool, group) -> None:
+        """The demo therapists' accounts (load_demo_spa makes them without a password)
+        get the therapists' role, and the demo password unless they have one."""
+        usernames = [data["username"] for data in DEMO_THERAPISTS]
+        for therapist in Therapist.objects.filter(user__username__in=usernames).select_related(
+            "user"
+        ):
+            user = therapist.user
+            user.groups.add(group)
+            if reset_password or not user.has_usable_password():
+                user.set_password(password)
+                user.save(update_fields=["password"])

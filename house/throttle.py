@@ -21,8 +21,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from spa.models import Throttle
+from house.models import Throttle
 
+# The names it had under spa/: the logger's, so log searches and alerts keep working,
+# and the HMAC salt's below, so the counters already stored keep counting.
 log = logging.getLogger("spa.throttle")
 
 HOUR = timedelta(hours=1)
