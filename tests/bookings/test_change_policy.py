@@ -19,6 +19,7 @@ from django.utils import timezone
 from bookings import ics, notifications, policy, services
 from bookings.models import Appointment, BookingRules, WorkingHours
 from bookings.screening import Result
+from tests import factories as f
 from tests.bookings.conftest import DETAILS, tomorrow_at, walk_to_review
 
 pytestmark = pytest.mark.django_db
@@ -81,14 +82,7 @@ def test_every_minute_from_2_to_25_hours_states_one_last_change_time(anonymous, 
     tz = timezone.get_default_timezone()
     slot = datetime.combine(timezone.localdate() + timedelta(days=3), time(11, 0), tz)
     # The same booking, kept in memory, for the minutes in between.
-    appointment = Appointment(
-        service=spa["service"],
-        therapist=spa["ana"],
-        status="confirmed",
-        client_name="Casey",
-        client_email="casey@example.com",
-    )
-    appointment.set_times(slot)
+    appointment = f.appointment(spa["service"], spa["ana"], slot, status="confirmed", save=False)
     identity = {"spa": {"phone": "(555) 010-4477"}}
     checked, full = set(), set()
     for minutes in range(2 * 60, 25 * 60 + 1):
@@ -211,18 +205,8 @@ def test_cancel_and_move_enforce_the_last_time_to_the_second(spa, rules):
 @pytest.fixture
 def short_notice(spa, rules):
     """A booking three hours away: inside the cut-off, changeable only in its grace."""
-    a = Appointment(
-        service=spa["service"],
-        therapist=spa["ana"],
-        client_name="Casey",
-        client_email="casey@example.com",
-        client_phone="5550102233",
-        status="confirmed",
-    )
-    start = timezone.now() + timedelta(hours=3)
-    a.set_times(start.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1))
-    a.save()
-    return a
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=4)
+    return f.appointment(spa["service"], spa["ana"], start, status="confirmed")
 
 
 def test_grace_period_lets_a_short_notice_booking_be_cancelled_over_http(anonymous, short_notice):
