@@ -1,6 +1,7 @@
 """The pre-visit check: the "today" questions again, emailed before the visit."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -13,13 +14,15 @@ from tests.bookings.conftest import staff_in, walk_to_review
 pytestmark = pytest.mark.django_db
 
 
+# The clock stops early on a Tuesday: the visit is at 10:00 the next day, 26 hours on.
+TUESDAY_MORNING = datetime(2027, 1, 5, 8, 0, tzinfo=ZoneInfo("America/Chicago"))
+
+
 @pytest.fixture
-def booked(spa, questions, anonymous):
+def booked(spa, questions, anonymous, time_machine):
+    time_machine.move_to(TUESDAY_MORNING, tick=False)
     Question.objects.filter(code__in=["fever", "pregnant"]).update(pre_visit=True)
-    start = timezone.localtime() + timedelta(hours=30)
-    start = start.replace(minute=0, second=0, microsecond=0)
-    if not 9 <= start.hour < 16:
-        start = start.replace(hour=10) + timedelta(days=1 if start.hour >= 16 else 0)
+    start = TUESDAY_MORNING.replace(hour=10) + timedelta(days=1)
     walk_to_review(anonymous, spa, start)
     anonymous.post("/book/review/", {"policy_consent": "on"})
     return Appointment.objects.get()
