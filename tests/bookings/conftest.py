@@ -1,6 +1,7 @@
 """A small spa in code: one service, two therapists working every day, a short questionnaire."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -63,6 +64,12 @@ def questions(db):
     ]
     qs[1].avoid_points.add(li4)
     return qs
+
+
+# A stopped clock for the tests whose dates would otherwise depend on the day the suite
+# runs (@pytest.mark.time_machine(MONDAY_MORNING, tick=False)): early in a week and in a
+# month, before opening, and 20 seconds past a minute (times shown are cut to the minute).
+MONDAY_MORNING = datetime(2027, 1, 4, 8, 0, 20, tzinfo=ZoneInfo("America/Chicago"))
 
 
 def tomorrow_at(hour: int, minute: int = 0):

@@ -3,10 +3,9 @@ view and parts of the day, therapists' faces, the review's facts, the booking pa
 calendar links, and one way of saying prices and the time zone."""
 
 import re
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, time, timedelta
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -17,11 +16,7 @@ from bookings.models import Appointment, Therapist, WorkingHours
 from bookings.templatetags.booking_tags import price
 from spa.context_processors import zone_words
 from tests import factories as f
-from tests.bookings.conftest import DETAILS, answers, tomorrow_at, walk_to_review
-
-# Early on a fifth of the month: nine days on is the same month, the 30-day horizon the
-# next, so the month view's links and arrows are checked whatever day the suite runs.
-FIFTH_OF_THE_MONTH = datetime(2027, 1, 5, 8, 0, tzinfo=ZoneInfo("America/Chicago"))
+from tests.bookings.conftest import DETAILS, MONDAY_MORNING, answers, tomorrow_at, walk_to_review
 
 
 def at_time_step(client, spa, therapist="any"):
@@ -78,7 +73,8 @@ def test_time_step_lists_the_nearest_free_days_first(anonymous, spa):
     assert all(day >= later.isoformat() for day in days)
 
 
-@pytest.mark.time_machine(FIFTH_OF_THE_MONTH, tick=False)
+# Early in a month: nine days on is the same month, the 30-day horizon the next.
+@pytest.mark.time_machine(MONDAY_MORNING, tick=False)
 def test_month_view_links_free_days_and_opens_the_one_chosen(anonymous, spa):
     at_time_step(anonymous, spa)
     page = anonymous.get("/book/time/").content.decode()
@@ -101,7 +97,7 @@ def test_a_day_outside_the_bookable_range_is_brought_back_inside_it(anonymous, s
     assert all(today.isoformat() <= d <= (today + timedelta(days=30)).isoformat() for d in days)
 
 
-@pytest.mark.time_machine(FIFTH_OF_THE_MONTH, tick=False)
+@pytest.mark.time_machine(MONDAY_MORNING, tick=False)
 def test_month_view_stops_at_the_horizon(anonymous, spa):
     at_time_step(anonymous, spa)
     last = timezone.localdate() + timedelta(days=30)  # the spa's horizon in conftest

@@ -1,7 +1,6 @@
 """The pre-visit check: the "today" questions again, emailed before the visit."""
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -9,20 +8,17 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from bookings.models import Appointment, HealthAnswers, PreVisitChange, Question, Status
-from tests.bookings.conftest import staff_in, walk_to_review
+from tests.bookings.conftest import MONDAY_MORNING, staff_in, walk_to_review
 
 pytestmark = pytest.mark.django_db
 
 
-# The clock stops early on a Tuesday: the visit is at 10:00 the next day, 26 hours on.
-TUESDAY_MORNING = datetime(2027, 1, 5, 8, 0, tzinfo=ZoneInfo("America/Chicago"))
-
-
 @pytest.fixture
 def booked(spa, questions, anonymous, time_machine):
-    time_machine.move_to(TUESDAY_MORNING, tick=False)
+    """Booked on a stopped clock, early one morning, for 10:00 the next day (26 hours on)."""
+    time_machine.move_to(MONDAY_MORNING, tick=False)
     Question.objects.filter(code__in=["fever", "pregnant"]).update(pre_visit=True)
-    start = TUESDAY_MORNING.replace(hour=10) + timedelta(days=1)
+    start = MONDAY_MORNING.replace(hour=10, second=0) + timedelta(days=1)
     walk_to_review(anonymous, spa, start)
     anonymous.post("/book/review/", {"policy_consent": "on"})
     return Appointment.objects.get()

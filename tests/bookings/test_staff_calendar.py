@@ -2,7 +2,6 @@
 
 import re
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -21,7 +20,7 @@ from bookings.models import (
     TimeOff,
 )
 from tests import factories as f
-from tests.bookings.conftest import answers, staff_in
+from tests.bookings.conftest import MONDAY_MORNING, answers, staff_in
 from tests.bookings.test_admin import MARKER, book, in_days, local, with_answers
 
 pytestmark = pytest.mark.django_db
@@ -784,10 +783,7 @@ def test_a_reminder_with_the_link_48_hours_before(spa, django_capture_on_commit_
 # --- The staff home ------------------------------------------------------------------------
 
 
-# A Monday morning: the day after tomorrow falls in the same week, whatever day the suite runs.
-MONDAY_MORNING = datetime(2027, 1, 4, 8, 0, tzinfo=ZoneInfo("America/Chicago"))
-
-
+# On a Monday the day after tomorrow falls in the same week.
 @pytest.mark.time_machine(MONDAY_MORNING, tick=False)
 def test_the_staff_home_shows_the_day_the_queues_and_the_weeks_hours(owner, spa):
     today = timezone.localdate()
