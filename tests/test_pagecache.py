@@ -1,16 +1,13 @@
 """Public pages are cached whole (pagecache), and any content save shows at once."""
 
-from datetime import timedelta
-
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 import pagecache
-from bookings.models import BookingRules, Service, Therapist, TimeOff
+from bookings.models import BookingRules
 from points.models import Caution, Point
 from tests import factories as f
 
@@ -21,14 +18,7 @@ pytestmark = pytest.mark.django_db
 def site(db):
     point = f.point("BL23", english_name="Kidney Shu")
     routine = f.routine("Calm before sleep", points=[point])
-    service = Service.objects.create(
-        name="Back massage",
-        slug="back-massage",
-        summary="A back massage.",
-        description="We work the back.",
-        duration_minutes=60,
-        price="80.00",
-    )
+    service = f.service("Back massage", description="We work the back.")
     service.regions.add(point.region)
     BookingRules.current()  # the first read creates the row (a change: new tokens)
     return {"point": point, "routine": routine, "service": service}
@@ -130,13 +120,11 @@ def test_tokens_change_again_when_the_transaction_commits(site, django_capture_o
 
 
 def test_time_off_changes_free_times_but_leaves_the_guides_cached(site):
-    user = get_user_model().objects.create_user("ana")
-    therapist = Therapist.objects.create(user=user, display_name="Ana", slug="ana")
+    therapist = f.therapist("Ana")
     content = pagecache.versions(pagecache.CONTENT)
     schedule = pagecache.versions(pagecache.SCHEDULE)
 
-    now = timezone.now()
-    TimeOff.objects.create(therapist=therapist, start=now, end=now + timedelta(hours=1))
+    f.time_off(therapist, timezone.now())
 
     assert pagecache.versions(pagecache.CONTENT) == content
     assert pagecache.versions(pagecache.SCHEDULE) != schedule

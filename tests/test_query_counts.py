@@ -9,14 +9,13 @@ import random
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bookings.models import Appointment, BookingRules, Service, Status, Therapist, WorkingHours
+from bookings.models import Appointment, BookingRules, Status
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -47,25 +46,9 @@ def small_spa() -> dict:
     BookingRules.current()
     bl23 = f.point("BL23", concerns=[f.concern()], cautions=[("other", "Gently.")])
     f.routine("Evening", points=[bl23], slug="evening")
-    service = Service.objects.create(
-        name="Back massage",
-        slug="back-massage",
-        summary="A back massage.",
-        description="We work the back.",
-        duration_minutes=60,
-        price="80.00",
-    )
+    service = f.service("Back massage", description="We work the back.")
     service.regions.add(bl23.region)
-    therapists = []
-    for name in ("Ana", "Ben"):
-        user = get_user_model().objects.create_user(name.lower())
-        therapist = Therapist.objects.create(user=user, display_name=name, slug=name.lower())
-        therapist.services.add(service)
-        WorkingHours.objects.bulk_create(
-            WorkingHours(therapist=therapist, weekday=d, start=time(9), end=time(17))
-            for d in range(7)
-        )
-        therapists.append(therapist)
+    therapists = [f.therapist(name, service) for name in ("Ana", "Ben")]
     return {"service": service, "therapists": therapists, "bl23": bl23}
 
 
@@ -82,16 +65,17 @@ def grow(spa: dict) -> None:
         for therapist in spa["therapists"]:
             for hour in rng.sample([9, 11, 13, 15], 2):
                 start = datetime.combine(day, time(hour), tzinfo=UTC)
-                a = Appointment(
-                    service=spa["service"],
-                    therapist=therapist,
-                    status=Status.COMPLETED if days < 0 else Status.CONFIRMED,
-                    client_name="Client",
-                    client_email="client@example.com",
-                    client_phone="555 0100",
+                status = Status.COMPLETED if days < 0 else Status.CONFIRMED
+                rows.append(
+                    f.appointment(
+                        spa["service"],
+                        therapist,
+                        start,
+                        status=status,
+                        client_email="client@example.com",
+                        save=False,
+                    )
                 )
-                a.set_times(start)
-                rows.append(a)
     Appointment.objects.bulk_create(rows, batch_size=1000)
 
 

@@ -2,15 +2,13 @@
 of security headers; plain HTTP is redirected."""
 
 import re
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.models import Appointment, Service, Therapist, WorkingHours
 from tests import factories as f
 
 pytestmark = [
@@ -56,32 +54,11 @@ def urls(db) -> dict[str, str]:
     therapist, and one booking whose private page we can open."""
     point = f.point("LI4", english_name="Joining Valley")
     routine = f.routine("Neck ease", points=[point])
-    service = Service.objects.create(
-        name="Back massage",
-        slug="back-massage",
-        summary="A back massage.",
-        description="We work the back.",
-        duration_minutes=60,
-        price="80.00",
-    )
-    user = get_user_model().objects.create_user("ana", is_staff=True)
-    therapist = Therapist.objects.create(user=user, display_name="Ana", slug="ana")
-    therapist.services.add(service)
-    for weekday in range(7):
-        WorkingHours.objects.create(
-            therapist=therapist, weekday=weekday, start=time(9), end=time(17)
-        )
-    booking = Appointment(
-        service=service,
-        therapist=therapist,
-        client_name="Casey",
-        client_email="casey@example.com",
-        client_phone="5550102233",
-        status="confirmed",
-    )
+    service = f.service("Back massage")
+    therapist = f.therapist("Ana", service)
     start = timezone.localtime() + timedelta(days=3)
-    booking.set_times(start.replace(hour=10, minute=0, second=0, microsecond=0))
-    booking.save()
+    start = start.replace(hour=10, minute=0, second=0, microsecond=0)
+    booking = f.appointment(service, therapist, start, status="confirmed")
     return {
         "home": reverse("home"),
         "library": reverse("points:library"),

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils.timezone import localdate
 from PIL import Image
 
-from bookings.models import Service
 from points import diagrams, raster
 from points.models import Point, TechniqueStep
 from spa import seo
@@ -28,18 +27,6 @@ pytestmark = pytest.mark.django_db
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 JSON_LD = re.compile(r'<script type="application/ld\+json"( nonce="[^"]+")?>(.*?)</script>', re.S)
-
-
-def service(slug: str, *, active: bool = True) -> Service:
-    return Service.objects.create(
-        name=slug.replace("-", " ").title(),
-        slug=slug,
-        summary="A session.",
-        description="We work the back.",
-        duration_minutes=60,
-        price="80.00",
-        active=active,
-    )
 
 
 def json_ld(response) -> list[dict]:
@@ -60,7 +47,7 @@ def test_sitemap_lists_published_content_only(anonymous):
     hidden = f.point("GV99", published=False)
     routine = f.routine("Desk back", points=[shown])
     draft_routine = f.routine("Secret routine", published=False)
-    active, retired = service("back-massage"), service("old-session", active=False)
+    active, retired = f.service("Back massage"), f.service("Old session", active=False)
 
     response = anonymous.get("/sitemap.xml")
 

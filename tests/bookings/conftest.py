@@ -1,13 +1,14 @@
 """A small spa in code: one service, two therapists working every day, a short questionnaire."""
 
-from datetime import time, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from bookings.models import BookingRules, Question, Service, Therapist, WorkingHours
+from bookings.models import BookingRules, Question
 from spa.roles import ensure_groups
 from tests import factories as f
 
@@ -20,26 +21,8 @@ def spa(db):
             slot_step_minutes=30, min_notice_hours=2, horizon_days=30, cancellation_cutoff_hours=24
         ),
     )
-    service = Service.objects.create(
-        name="Back massage",
-        slug="back-massage",
-        summary="A back massage.",
-        description="We work the back.",
-        duration_minutes=60,
-        price="80.00",
-        buffer_before_minutes=0,
-        buffer_after_minutes=15,
-    )
-    therapists = []
-    for name in ("Ana", "Ben"):
-        user = get_user_model().objects.create_user(name.lower(), is_staff=True)
-        t = Therapist.objects.create(user=user, display_name=name, slug=name.lower())
-        t.services.add(service)
-        for weekday in range(7):
-            WorkingHours.objects.create(
-                therapist=t, weekday=weekday, start=time(9, 0), end=time(17, 0)
-            )
-        therapists.append(t)
+    service = f.service("Back massage", description="We work the back.")
+    therapists = [f.therapist(name, service) for name in ("Ana", "Ben")]
     return {"service": service, "ana": therapists[0], "ben": therapists[1]}
 
 
@@ -81,6 +64,12 @@ def questions(db):
     ]
     qs[1].avoid_points.add(li4)
     return qs
+
+
+# A stopped clock for the tests whose dates would otherwise depend on the day the suite
+# runs (@pytest.mark.time_machine(MONDAY_MORNING, tick=False)): early in a week and in a
+# month, before opening, and 20 seconds past a minute (times shown are cut to the minute).
+MONDAY_MORNING = datetime(2027, 1, 4, 8, 0, 20, tzinfo=ZoneInfo("America/Chicago"))
 
 
 def tomorrow_at(hour: int, minute: int = 0):

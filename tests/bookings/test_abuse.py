@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from bookings.forms import DetailsForm
 from bookings.models import Appointment, CallbackRequest
+from tests import factories as f
 from tests.bookings.conftest import DETAILS, answers, booking_state, tomorrow_at
 
 pytestmark = pytest.mark.django_db
@@ -101,22 +102,12 @@ def test_a_limited_post_is_logged_by_scope_only(anonymous, spa, questions, setti
 # --- Rate limits: the private link ------------------------------------------------
 
 
-def _appointment(spa, hour: int) -> Appointment:
-    a = Appointment(
-        service=spa["service"],
-        therapist=spa["ana"],
-        client_name="Casey",
-        client_email="casey@example.com",
-        client_phone="5550102233",
-        status="confirmed",
-    )
-    a.set_times(tomorrow_at(hour))
-    a.save()
-    return a
+def confirmed(spa, hour: int) -> Appointment:
+    return f.appointment(spa["service"], spa["ana"], tomorrow_at(hour), status="confirmed")
 
 
 def test_eleventh_change_to_one_booking_gets_429(spa, settings):
-    booking = _appointment(spa, 10)
+    booking = confirmed(spa, 10)
     for i in range(10):
         client = Client(REMOTE_ADDR=f"203.0.113.{i + 1}")
         response = client.post(f"/bookings/{booking.token}/reschedule/", {"start": "soon"})
@@ -131,7 +122,7 @@ def test_eleventh_change_to_one_booking_gets_429(spa, settings):
 
 def test_changes_from_one_address_are_limited_across_bookings(anonymous, spa, settings):
     settings.SPA_MANAGE_LIMIT_PER_HOUR = 2
-    first, second = _appointment(spa, 10), _appointment(spa, 13)
+    first, second = confirmed(spa, 10), confirmed(spa, 13)
     for _ in range(2):
         anonymous.post(f"/bookings/{first.token}/reschedule/", {"start": "soon"})
 
@@ -143,7 +134,7 @@ def test_changes_from_one_address_are_limited_across_bookings(anonymous, spa, se
 
 
 def test_looking_is_not_limited(anonymous, spa):
-    booking = _appointment(spa, 10)
+    booking = confirmed(spa, 10)
     for _ in range(15):
         assert anonymous.get(f"/bookings/{booking.token}/reschedule/").status_code == 200
 
@@ -304,7 +295,7 @@ def test_booking_post_without_a_csrf_token_is_refused(spa):
 
 
 def test_cancel_without_a_csrf_token_is_refused(spa):
-    booking = _appointment(spa, 10)
+    booking = confirmed(spa, 10)
 
     response = Client(enforce_csrf_checks=True).post(f"/bookings/{booking.token}/cancel/")
 
@@ -314,7 +305,7 @@ def test_cancel_without_a_csrf_token_is_refused(spa):
 
 
 def test_cancel_with_the_pages_csrf_token_works(spa):
-    booking = _appointment(spa, 10)
+    booking = confirmed(spa, 10)
     strict = Client(enforce_csrf_checks=True)
     page = strict.get(booking.get_absolute_url()).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)

@@ -18,6 +18,7 @@ from bookings.models import (
     HealthAnswers,
     Status,
 )
+from tests import factories as f
 from tests.bookings.conftest import staff_in
 
 pytestmark = pytest.mark.django_db
@@ -40,20 +41,11 @@ def in_days(days: int):
     return timezone.localdate() + timedelta(days=days)
 
 
-def book(spa, start, *, who="ana", status=Status.REQUESTED, name="Casey Client", **kw):
-    appointment = Appointment(
-        service=spa["service"],
-        therapist=spa[who],
-        status=status,
-        client_name=name,
-        client_email=f"{name.split()[0].lower()}@example.com",
-        client_phone="(555) 010-2233",
-        cancelled_by="spa" if status == Status.CANCELLED else "",
-        **kw,
+def book(spa, start, *, who="ana", name="Casey Client", **kw) -> Appointment:
+    email = f"{name.split()[0].lower()}@example.com"
+    return f.appointment(
+        spa["service"], spa[who], start, client_name=name, client_email=email, **kw
     )
-    appointment.set_times(start)
-    appointment.save()
-    return appointment
 
 
 def with_answers(record) -> HealthAnswers:

@@ -5,7 +5,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -20,14 +19,10 @@ from bookings.availability import (
 )
 from bookings.free_times import is_free, nearest_free, slots_for, spa_zone
 from bookings.models import (
-    Appointment,
     BookingRules,
-    Service,
     Status,
-    Therapist,
-    TimeOff,
-    WorkingHours,
 )
+from tests import factories as f
 
 CHI = ZoneInfo("America/Chicago")
 DAY = date(2026, 12, 2)  # a Wednesday, well clear of daylight-saving changes
@@ -390,44 +385,12 @@ def rules(db):
 
 @pytest.fixture
 def service(db):
-    return Service.objects.create(
-        name="Deep tissue",
-        slug="deep-tissue",
+    return f.service(
+        "Deep tissue",
         summary="Slow, firm work.",
         description="Slow, firm work on the back and shoulders.",
-        duration_minutes=60,
         price="90.00",
-        buffer_before_minutes=0,
-        buffer_after_minutes=15,
     )
-
-
-def therapist(name, service=None, *, weekdays=range(7), active=True) -> Therapist:
-    user = get_user_model().objects.create_user(
-        name.lower(), f"{name.lower()}@example.com", "pw-therapist-123", is_staff=True
-    )
-    t = Therapist.objects.create(user=user, display_name=name, slug=name.lower(), active=active)
-    if service is not None:
-        t.services.add(service)
-    WorkingHours.objects.bulk_create(
-        [WorkingHours(therapist=t, weekday=d, start=time(9), end=time(17)) for d in weekdays]
-    )
-    return t
-
-
-def book(service, who, start, status=Status.REQUESTED) -> Appointment:
-    a = Appointment(
-        service=service,
-        therapist=who,
-        client_name="Casey Client",
-        client_email="casey@example.com",
-        client_phone="555 010 2233",
-        status=status,
-        cancelled_by="client" if status == Status.CANCELLED else "",
-    )
-    a.set_times(start)
-    a.save()
-    return a
 
 
 def day_labels(slots) -> list[str]:
@@ -435,21 +398,21 @@ def day_labels(slots) -> list[str]:
 
 
 def test_slots_for_one_therapist(rules, service):
-    ana = therapist("Ana", service)
+    ana = f.therapist("Ana", service)
     slots = slots_for(service, ana, DAY, DAY, now=NOW)
     assert day_labels(slots) == every("09:00", "16:00")
     assert {s.therapist_ids for s in slots} == {(ana.pk,)}
 
 
 def test_therapist_not_offering_the_service_gets_no_slots(rules, service):
-    ana = therapist("Ana")
+    ana = f.therapist("Ana")
     assert slots_for(service, ana, DAY, DAY, now=NOW) == []
     assert slots_for(service, None, DAY, DAY, now=NOW) == []
 
 
 def test_inactive_therapist_gets_no_slots(rules, service):
-    ana = therapist("Ana", service, active=False)
-    ben = therapist("Ben", service)
+    ana = f.therapist("Ana", service, active=False)
+    ben = f.therapist("Ben", service)
     assert slots_for(service, ana, DAY, DAY, now=NOW) == []
     assert {s.therapist_ids for s in slots_for(service, None, DAY, DAY, now=NOW)} == {(ben.pk,)}
     assert not is_free(service, ana.pk, at(10), now=NOW)
@@ -466,8 +429,8 @@ def test_inactive_therapist_gets_no_slots(rules, service):
     ],
 )
 def test_only_appointments_that_hold_their_slot_block_it(rules, service, status, blocks):
-    ana = therapist("Ana", service)
-    book(service, ana, at(10), status)
+    ana = f.therapist("Ana", service)
+    f.appointment(service, ana, at(10), status=status)
     result = day_labels(slots_for(service, ana, DAY, DAY, now=NOW))
     assert ("10:00" not in result) is blocks
     assert ("11:00" not in result) is blocks  # inside its 15-minute reset
@@ -475,25 +438,24 @@ def test_only_appointments_that_hold_their_slot_block_it(rules, service, status,
 
 
 def test_exclude_appointment_id_frees_the_appointment_being_moved(rules, service):
-    ana = therapist("Ana", service)
-    moving = book(service, ana, at(10))
+    ana = f.therapist("Ana", service)
+    moving = f.appointment(service, ana, at(10))
     assert "10:00" not in day_labels(slots_for(service, ana, DAY, DAY, now=NOW))
     slots = slots_for(service, ana, DAY, DAY, now=NOW, exclude_appointment_id=moving.pk)
     assert "10:00" in day_labels(slots)
 
 
 def test_time_off_is_respected(rules, service):
-    ana = therapist("Ana", service)
-    TimeOff.objects.create(therapist=ana, start=at(12), end=at(13, 30), reason="Dentist")
+    ana = f.therapist("Ana", service)
+    f.time_off(ana, at(12), at(13, 30), reason="Dentist")
     result = day_labels(slots_for(service, ana, DAY, DAY, now=NOW))
     assert result == every("09:00", "11:00") + every("13:30", "16:00")
 
 
 def test_any_therapist_unions_two_therapists(rules, service):
-    ana = therapist("Ana", service)
-    ben = therapist("Ben", service, weekdays=[])
-    WorkingHours.objects.create(therapist=ben, weekday=DAY.weekday(), start=time(13), end=time(19))
-    book(service, ana, at(15))
+    ana = f.therapist("Ana", service)
+    ben = f.therapist("Ben", service, weekdays=[DAY.weekday()], hours=(time(13), time(19)))
+    f.appointment(service, ana, at(15))
     slots = {hm(s.start): s.therapist_ids for s in slots_for(service, None, DAY, DAY, now=NOW)}
     assert slots["09:00"] == (ana.pk,)
     assert slots["13:00"] == (ana.pk, ben.pk)
@@ -505,7 +467,7 @@ def test_any_therapist_unions_two_therapists(rules, service):
 def test_default_range_runs_from_notice_to_horizon(rules, service):
     rules.horizon_days = 3
     rules.save()
-    ana = therapist("Ana", service)
+    ana = f.therapist("Ana", service)
     slots = slots_for(service, ana, now=NOW, rules=rules)
     assert slots[0].start == at(10, day=NOW.date())  # 8:00 + two hours' notice
     assert slots[-1].start == at(16, day=date(2026, 12, 3))  # latest is 12-04 8:00
@@ -513,7 +475,7 @@ def test_default_range_runs_from_notice_to_horizon(rules, service):
 
 
 def test_loader_keeps_nine_o_clock_on_the_spring_forward_day(rules, service):
-    ana = therapist("Ana", service)
+    ana = f.therapist("Ana", service)
     day = date(2026, 3, 8)
     slots = slots_for(service, ana, day, day, now=at(8, day=date(2026, 3, 1)))
     assert slots[0].start == utc(2026, 3, 8, 14)
@@ -527,16 +489,16 @@ def _load_week(service):
 def test_query_count_does_not_grow_with_therapists_or_appointments(
     rules, service, django_assert_max_num_queries
 ):
-    ana = therapist("Ana", service)
+    ana = f.therapist("Ana", service)
     with CaptureQueriesContext(connection) as small:
         assert _load_week(service)
 
-    team = [ana] + [therapist(name, service) for name in ("Ben", "Cy", "Di", "Ed")]
+    team = [ana] + [f.therapist(name, service) for name in ("Ben", "Cy", "Di", "Ed")]
     for i in range(30):  # five a day, 90 minutes apart, over six days
         start = at(9, day=DAY + timedelta(days=i // 5)) + timedelta(minutes=90 * (i % 5))
-        book(service, team[i % 5], start)
+        f.appointment(service, team[i % 5], start)
     for t in team:
-        TimeOff.objects.create(therapist=t, start=at(12), end=at(13))
+        f.time_off(t, at(12))
     with CaptureQueriesContext(connection) as big:
         slots = _load_week(service)
     assert len(big) == len(small)
@@ -571,15 +533,15 @@ def test_query_count_does_not_grow_with_therapists_or_appointments(
     ],
 )
 def test_is_free(rules, service, start, expected):
-    ana = therapist("Ana", service)
-    book(service, ana, at(10, 30))
+    ana = f.therapist("Ana", service)
+    f.appointment(service, ana, at(10, 30))
     assert is_free(service, ana.pk, start, now=NOW) is expected
 
 
 def test_is_free_other_cases(rules, service):
-    ana = therapist("Ana", service)
-    ben = therapist("Ben")  # does not offer the service
-    own = book(service, ana, at(10))
+    ana = f.therapist("Ana", service)
+    ben = f.therapist("Ben")  # does not offer the service
+    own = f.appointment(service, ana, at(10))
     assert not is_free(service, ben.pk, at(13), now=NOW)
     assert not is_free(service, ana.pk, at(10), now=NOW)
     assert is_free(service, ana.pk, at(10), now=NOW, exclude_appointment_id=own.pk)
@@ -597,8 +559,8 @@ def test_is_free_other_cases(rules, service):
 
 
 def test_nearest_free_looks_both_ways(rules, service):
-    ana = therapist("Ana", service)
-    book(service, ana, at(10, 30))  # holds 10:30-11:45; free: 9:00, 9:15, then 11:45 on
+    ana = f.therapist("Ana", service)
+    f.appointment(service, ana, at(10, 30))  # holds 10:30-11:45; free: 9:00, 9:15, then 11:45 on
     nearest = nearest_free(service, ana, at(10, 45), now=NOW)
     # 11:45 is 60 minutes away, 12:00 75; 9:15 and 12:15 tie at 90: the earlier wins.
     assert day_labels(nearest) == ["09:15", "11:45", "12:00"]
@@ -606,14 +568,14 @@ def test_nearest_free_looks_both_ways(rules, service):
 
 
 def test_nearest_free_widens_the_search(rules, service):
-    ana = therapist("Ana", service, weekdays=[0])  # Mondays only
+    ana = f.therapist("Ana", service, weekdays=[0])  # Mondays only
     nearest = nearest_free(service, ana, at(10, day=date(2026, 12, 3)), now=NOW)  # a Thursday
     assert [s.start for s in nearest] == [at(9, m, day=date(2026, 12, 7)) for m in (0, 15, 30)]
 
 
 def test_nearest_free_for_any_therapist(rules, service):
-    ana, ben = therapist("Ana", service), therapist("Ben", service)
-    book(service, ana, at(10))
+    ana, ben = f.therapist("Ana", service), f.therapist("Ben", service)
+    f.appointment(service, ana, at(10))
     nearest = nearest_free(service, None, at(10, 5), count=2, now=NOW)
     assert [(hm(s.start), s.therapist_ids) for s in nearest] == [
         ("10:00", (ben.pk,)),
@@ -622,12 +584,12 @@ def test_nearest_free_for_any_therapist(rules, service):
 
 
 def test_nearest_free_with_nothing_free(rules, service):
-    ana = therapist("Ana", service, weekdays=[])
+    ana = f.therapist("Ana", service, weekdays=[])
     assert nearest_free(service, ana, at(10), now=NOW) == []
 
 
 def test_nearest_free_for_a_time_far_outside_the_horizon(rules, service):
-    ana = therapist("Ana", service)
+    ana = f.therapist("Ana", service)
     last = date(2027, 1, 29)  # the horizon ends on 1-30 at 8:00, before opening
     nearest = nearest_free(service, ana, datetime(9999, 12, 31, 10, tzinfo=UTC), now=NOW)
     assert [s.start for s in nearest] == [at(15, 30, last), at(15, 45, last), at(16, day=last)]

@@ -8,6 +8,7 @@ from django.core import mail
 
 from bookings.models import Appointment, AppointmentEvent, CallbackRequest, HealthAnswers
 from bookings.templatetags.booking_tags import price
+from tests import factories as f
 from tests.bookings.conftest import DETAILS, answers, booking_state, tomorrow_at, walk_to_review
 
 pytestmark = pytest.mark.django_db
@@ -156,12 +157,7 @@ def test_bad_service_values(anonymous, spa, slug):
 
 
 def test_therapist_who_does_not_offer_the_service_is_refused(anonymous, spa):
-    from django.contrib.auth import get_user_model
-
-    from bookings.models import Therapist
-
-    user = get_user_model().objects.create_user("cy", is_staff=True)
-    Therapist.objects.create(user=user, display_name="Cy", slug="cy")
+    f.therapist("Cy")
     anonymous.post("/book/", {"service": spa["service"].slug})
     response = anonymous.post("/book/therapist/", {"therapist": "cy"})
     assert response.status_code == 200
@@ -198,17 +194,7 @@ def test_off_grid_and_out_of_hours_times_refused(anonymous, spa):
 
 
 def test_another_therapists_slot_is_not_free_for_the_chosen_one(anonymous, spa):
-    from bookings.models import Appointment
-
-    taken = Appointment(
-        service=spa["service"],
-        therapist=spa["ana"],
-        client_name="X",
-        client_email="x@example.com",
-        client_phone="5550101010",
-    )
-    taken.set_times(tomorrow_at(10))
-    taken.save()
+    f.appointment(spa["service"], spa["ana"], tomorrow_at(10), client_email="x@example.com")
     anonymous.post("/book/", {"service": spa["service"].slug})
     anonymous.post("/book/therapist/", {"therapist": "ana"})
     assert (
@@ -291,15 +277,7 @@ def test_slot_taken_meanwhile_keeps_details_and_answers(anonymous, spa, question
     anonymous.post("/book/details/", DETAILS)
     anonymous.post("/book/health/", answers(pregnant="yes"))
     # Someone else takes the time while the client reads the review page.
-    other = Appointment(
-        service=spa["service"],
-        therapist=spa["ana"],
-        client_name="Other",
-        client_email="o@example.com",
-        client_phone="5550100000",
-    )
-    other.set_times(start)
-    other.save()
+    f.appointment(spa["service"], spa["ana"], start, client_email="o@example.com")
     response = anonymous.post("/book/review/", {"policy_consent": "on"})
     assert response["Location"] == "/book/time/"
     page = anonymous.get("/book/time/").content.decode()

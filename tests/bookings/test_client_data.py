@@ -48,18 +48,16 @@ def answers_for(record) -> HealthAnswers:
 
 
 def book(spa, days: int, *, name="Casey Client", email="casey@example.com", who="ana"):
-    a = Appointment(
-        service=spa["service"],
-        therapist=spa[who],
+    a = f.appointment(
+        spa["service"],
+        spa[who],
+        timezone.now() + timedelta(days=days),
         client_name=name,
         client_email=email,
-        client_phone="(555) 010-2233",
         client_notes="Firm pressure please.",
         avoid_areas="the affected skin",
         client_guidance="Bring a note.",
     )
-    a.set_times(timezone.now() + timedelta(days=days))
-    a.save()
     a.avoid_points.add(Point.objects.filter(code="LI4").first() or f.point("LI4"))
     AppointmentEvent.objects.create(appointment=a, to_status=a.status, by_client=True)
     return a

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 
 from bookings.models import Appointment
+from tests import factories as f
 from tests.bookings.conftest import tomorrow_at, walk_to_review
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -104,23 +105,10 @@ def test_database_itself_refuses_an_overlap(spa):
     on SQLite the overlap query the service re-checks under its write lock sees the clash."""
     from django.db import IntegrityError, transaction
 
-    first = Appointment(
-        service=spa["service"],
-        therapist=spa["ana"],
-        client_name="A",
-        client_email="a@example.com",
-        client_phone="5550100001",
+    first = f.appointment(spa["service"], spa["ana"], tomorrow_at(10), client_email="a@example.com")
+    clash = f.appointment(
+        spa["service"], spa["ana"], tomorrow_at(10, 30), client_email="b@example.com", save=False
     )
-    first.set_times(tomorrow_at(10))
-    first.save()
-    clash = Appointment(
-        service=spa["service"],
-        therapist=spa["ana"],
-        client_name="B",
-        client_email="b@example.com",
-        client_phone="5550100002",
-    )
-    clash.set_times(tomorrow_at(10, 30))
     assert Appointment.objects.overlapping(spa["ana"].pk, clash.block_start, clash.block_end)
     if connection.vendor == "postgresql":
         with pytest.raises(IntegrityError), transaction.atomic():

@@ -15,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bookings import free_times, services
-from bookings.models import Appointment, Status, Therapist, WorkingHours
+from bookings.models import Appointment, Status, Therapist
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -26,30 +27,13 @@ def local(day, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_default_timezone())
 
 
-def book(spa, start, who="ana", status=Status.CONFIRMED, name="Casey Client") -> Appointment:
-    appointment = Appointment(
-        service=spa["service"],
-        therapist=spa[who],
-        status=status,
-        client_name=name,
-        client_email="casey@example.com",
-        client_phone="555 0100",
-    )
-    appointment.set_times(start)
-    appointment.save()
-    return appointment
+def book(spa, start, who="ana", status=Status.CONFIRMED, **kw) -> Appointment:
+    return f.appointment(spa["service"], spa[who], start, status=status, **kw)
 
 
 def more_therapists(spa, count: int) -> None:
     for n in range(count):
-        user = get_user_model().objects.create_user(f"extra{n}")
-        therapist = Therapist.objects.create(user=user, display_name=f"Extra {n}", slug=f"x{n}")
-        therapist.services.add(spa["service"])
-        WorkingHours.objects.bulk_create(
-            WorkingHours(therapist=therapist, weekday=d, start=time(9), end=time(17))
-            for d in range(7)
-        )
-        spa[f"x{n}"] = therapist
+        spa[f"x{n}"] = f.therapist(f"Extra {n}", spa["service"], slug=f"x{n}")
 
 
 def history(spa, years: int = 2) -> None:
@@ -61,16 +45,17 @@ def history(spa, years: int = 2) -> None:
     for days in range(-365 * years, 0):
         for therapist in therapists:
             for hour in rng.sample([9, 11, 13, 15], 2):
-                a = Appointment(
-                    service=spa["service"],
-                    therapist=therapist,
-                    status=Status.COMPLETED,
-                    client_name="Client",
-                    client_email="client@example.com",
-                    client_phone="555 0100",
+                start = datetime.combine(today + timedelta(days=days), time(hour), tzinfo=UTC)
+                rows.append(
+                    f.appointment(
+                        spa["service"],
+                        therapist,
+                        start,
+                        status=Status.COMPLETED,
+                        client_email="client@example.com",
+                        save=False,
+                    )
                 )
-                a.set_times(datetime.combine(today + timedelta(days=days), time(hour), tzinfo=UTC))
-                rows.append(a)
     Appointment.objects.bulk_create(rows, batch_size=1000)
 
 
@@ -146,10 +131,10 @@ def test_free_times_and_the_staff_list_read_as_much_with_two_years_behind_them(o
 def test_the_staff_list_filters_by_day_without_a_list_of_every_date(owner, spa):
     today = timezone.localdate()
     past = book(
-        spa, local(today - timedelta(days=400), 10), status=Status.COMPLETED, name="Old Pat"
+        spa, local(today - timedelta(days=400), 10), status=Status.COMPLETED, client_name="Old Pat"
     )
-    tomorrow = book(spa, local(today + timedelta(days=1), 10), name="Tom Morrow")
-    later = book(spa, local(today + timedelta(days=5), 10), name="Lena Later")
+    tomorrow = book(spa, local(today + timedelta(days=1), 10), client_name="Tom Morrow")
+    later = book(spa, local(today + timedelta(days=5), 10), client_name="Lena Later")
 
     page = owner.get(CHANGELIST)
     html = page.content.decode()

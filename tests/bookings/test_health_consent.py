@@ -24,12 +24,12 @@ def test_booking_stores_consent_version_and_the_time_the_box_was_ticked(anonymou
     assert before <= health.consented_at <= health.created
 
 
-def test_consent_time_is_when_ticked_not_when_sent(anonymous, spa, questions, monkeypatch):
+def test_consent_time_is_when_ticked_not_when_sent(anonymous, spa, questions, time_machine):
     walk_to_review(anonymous, spa, tomorrow_at(10))
     ticked = datetime.fromisoformat(booking_state(anonymous)["health_consent_at"])
     # The client reads the review page for an hour before sending.
     later = timezone.now() + timedelta(hours=1)
-    monkeypatch.setattr(timezone, "now", lambda: later)
+    time_machine.move_to(later, tick=False)
     anonymous.post("/book/review/", {"policy_consent": "on"})
     health = HealthAnswers.objects.get()
     assert health.consented_at == ticked

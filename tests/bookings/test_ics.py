@@ -12,6 +12,7 @@ import pytest
 
 from bookings import ics
 from bookings.models import Appointment, Service, Status, Therapist
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -37,17 +38,8 @@ def make(
 ) -> Appointment:
     service = Service(name=service_name, duration_minutes=60, buffer_after_minutes=15)
     therapist = Therapist(display_name=therapist_name)
-    appointment = Appointment(
-        service=service,
-        therapist=therapist,
-        status=status,
-        client_name="Casey Client",
-        client_email="casey@example.com",
-        client_phone="(555) 010-2233",
-        **fields,
-    )
-    appointment.set_times(datetime(2026, 12, 8, 10, 0, tzinfo=CHICAGO))
-    return appointment
+    start = datetime(2026, 12, 8, 10, 0, tzinfo=CHICAGO)
+    return f.appointment(service, therapist, start, status=status, save=False, **fields)
 
 
 def unfold(text: str) -> list[str]:

@@ -28,15 +28,13 @@ pytestmark = pytest.mark.django_db
 INSIGHTS = "/admin/bookings/appointment/insights/"
 CHANGELIST = "/admin/bookings/appointment/"
 
-# Each new appointment starts two hours after the previous one: a one-hour
-# session plus buffers never overlaps the next on the same therapist.
-_slots = itertools.count()
-
 
 def _next_start() -> datetime:
+    """Two hours after the test's previous appointment: a one-hour session plus buffers
+    never overlaps the next on the same therapist."""
     day = timezone.localdate() + timedelta(days=3)
     base = datetime.combine(day, time(9, 0), tzinfo=timezone.get_default_timezone())
-    return base + timedelta(hours=2 * next(_slots))
+    return base + timedelta(hours=2 * Appointment.objects.count())
 
 
 def book(
@@ -49,19 +47,14 @@ def book(
     days_ago: int = 0,
     outcome: str | None = None,
 ) -> Appointment:
-    a = Appointment(
-        service=service or spa["service"],
-        therapist=spa["ana"],
+    a = f.appointment(
+        service or spa["service"],
+        spa["ana"],
+        _next_start(),
         status=status,
-        client_name="Casey Client",
-        client_email="casey@example.com",
-        client_phone="(555) 010-2233",
-        cancelled_by="client" if status == Status.CANCELLED else "",
         referral_kind=kind,
         referral_slug=slug,
     )
-    a.set_times(_next_start())
-    a.save()
     if days_ago:
         Appointment.objects.filter(pk=a.pk).update(
             created=timezone.now() - timedelta(days=days_ago)
@@ -89,13 +82,8 @@ def callback(days_ago: int = 0) -> CallbackRequest:
 def world(spa):
     """Nine bookings in the last 30 days, four more 45 days ago, five more 100 days ago."""
     back = spa["service"]
-    foot = Service.objects.create(
-        name="Foot reflexology",
-        slug="foot-reflexology",
-        summary="Feet.",
-        description="We work the feet.",
-        duration_minutes=60,
-        price="70.00",
+    foot = f.service(
+        "Foot reflexology", summary="Feet.", description="We work the feet.", price="70.00"
     )
     f.region("lower-back", name="Lower back")
     bl23 = f.point("BL23", english_name="Kidney Shu")

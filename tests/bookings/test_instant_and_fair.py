@@ -8,6 +8,7 @@ from django.core import mail
 from bookings import services
 from bookings.models import Appointment, Service, Status
 from bookings.screening import Result
+from tests import factories as f
 from tests.bookings.conftest import tomorrow_at, walk_to_review
 
 pytestmark = pytest.mark.django_db
@@ -97,19 +98,12 @@ def test_fairest_first_orders_by_day_then_week_then_id():
 
 
 def booked(spa, who, start, minutes=60, status=Status.CONFIRMED):
-    a = Appointment(
-        service=spa["service"],
-        therapist=spa[who],
-        client_name="X",
-        client_email="x@example.com",
-        client_phone="5550100000",
-        status=status,
+    """Someone else's booking of `minutes` (the service's own length unless told)."""
+    a = f.appointment(
+        spa["service"], spa[who], start, status=status, client_email="x@example.com", save=False
     )
-    a.set_times(start)
     a.end = start + timedelta(minutes=minutes)
-    a.block_end = a.end + timedelta(minutes=15)
-    if status == Status.CANCELLED:
-        a.cancelled_by = "client"
+    a.block_end = a.end + spa["service"].buffer_after
     a.save()
     return a
 

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from bookings.models import Appointment
+from tests import factories as f
 from tests.bookings.conftest import tomorrow_at
 
 pytestmark = pytest.mark.django_db
@@ -14,17 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def booking(spa):
-    a = Appointment(
-        service=spa["service"],
-        therapist=spa["ana"],
-        client_name="Casey",
-        client_email="casey@example.com",
-        client_phone="5550102233",
-        status="confirmed",
-    )
-    a.set_times(tomorrow_at(10))
-    a.save()
-    return a
+    return f.appointment(spa["service"], spa["ana"], tomorrow_at(10), status="confirmed")
 
 
 def test_page_shows_the_booking(anonymous, booking):
@@ -89,15 +79,7 @@ def test_reschedule_moves_and_bumps_sequence(
 
 
 def test_reschedule_to_a_taken_time_is_refused(anonymous, booking, spa):
-    other = Appointment(
-        service=spa["service"],
-        therapist=spa["ana"],
-        client_name="X",
-        client_email="x@example.com",
-        client_phone="5550100000",
-    )
-    other.set_times(tomorrow_at(14))
-    other.save()
+    f.appointment(spa["service"], spa["ana"], tomorrow_at(14), client_email="x@example.com")
     response = anonymous.post(
         f"/bookings/{booking.token}/reschedule/", {"start": tomorrow_at(14).isoformat()}
     )

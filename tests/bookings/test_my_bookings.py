@@ -22,6 +22,7 @@ from bookings.models import (
 )
 from bookings.models import Client as ClientRecord
 from spa.gunicorn_logging import redact
+from tests import factories as f
 from tests.bookings.conftest import DETAILS, answers, booking_state, tomorrow_at, walk_to_review
 
 pytestmark = pytest.mark.django_db
@@ -139,8 +140,7 @@ def test_the_link_signs_in_once_and_expires(spa, questions, anonymous, client, s
 
 
 def test_a_forged_or_tampered_link_is_refused(spa, client):
-    ClientRecord.objects.create(email="x@example.com")
-    link = SignInLink.objects.create(client=ClientRecord.objects.get())
+    link = SignInLink.objects.create(client=f.client_record("x@example.com"))
     token = sign_in.token_for(link)
     for bad in (token[:-2] + "xx", f'[{link.pk},"{link.nonce}"]', "nonsense", "a" * 300):
         response = client.post(f"/my-bookings/sign-in/{bad}/")
@@ -227,7 +227,7 @@ def test_answers_over_a_year_old_are_not_offered(spa, questions, anonymous, clie
 
 def test_another_clients_booking_cannot_be_booked_again(spa, questions, anonymous, client):
     theirs = book(anonymous, spa, tomorrow_at(10))
-    ClientRecord.objects.create(email="me@example.com")
+    f.client_record("me@example.com")
     signed_in(client, "me@example.com")
     response = client.post("/my-bookings/again/", {"booking": theirs.token})
     assert response["Location"] == "/my-bookings/"
@@ -247,16 +247,8 @@ def test_the_list_reads_a_bounded_number_of_queries(
 ):
     first = book(anonymous, spa, tomorrow_at(10))
     for days in (7, 14, 21, 28):
-        earlier = Appointment(
-            service=spa["service"],
-            therapist=spa["ben"],
-            client_name="Casey Client",
-            client_email="casey@example.com",
-            client_phone="1",
-            status=Status.COMPLETED,
-        )
-        earlier.set_times(first.start - timedelta(days=days))
-        earlier.save()
+        start = first.start - timedelta(days=days)
+        f.appointment(spa["service"], spa["ben"], start, status=Status.COMPLETED)
     assert first.client.appointments.count() == 5
     signed_in(client)
     with django_assert_max_num_queries(6):

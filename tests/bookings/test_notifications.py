@@ -20,9 +20,7 @@ from bookings.models import (
     BookingRules,
     CallbackRequest,
     HealthAnswers,
-    Service,
     Status,
-    Therapist,
 )
 from tests import factories as f
 
@@ -53,41 +51,23 @@ def staff_user(db):
 @pytest.fixture
 def service(db):
     BookingRules.objects.update_or_create(pk=1, defaults={"cancellation_cutoff_hours": 24})
-    return Service.objects.create(
-        name="Hot stone massage",
+    return f.service(
+        "Hot stone massage",
         slug="hot-stone",
         summary="Warm stones.",
         description="Warm stones along the back.",
-        duration_minutes=60,
         price="90.00",
     )
 
 
 @pytest.fixture
 def therapist(staff_user, service):
-    t = Therapist.objects.create(user=staff_user, display_name="Maya Lind", slug="maya")
-    t.services.add(service)
-    return t
-
-
-def book(service, therapist, start=START, status=Status.REQUESTED, **fields) -> Appointment:
-    a = Appointment(
-        service=service,
-        therapist=therapist,
-        status=status,
-        client_name="Casey Client",
-        client_email="casey@example.com",
-        client_phone="(555) 010-2233",
-        **fields,
-    )
-    a.set_times(start)
-    a.save()
-    return a
+    return f.therapist("Maya Lind", service, user=staff_user, slug="maya")
 
 
 @pytest.fixture
 def appointment(service, therapist):
-    return book(service, therapist)
+    return f.appointment(service, therapist, START)
 
 
 def manage_url(a: Appointment) -> str:
@@ -171,7 +151,9 @@ def test_cut_off_wording_follows_the_rules(appointment):
 
 
 def test_awaiting_clearance_says_held_and_what_to_bring(service, therapist):
-    a = book(service, therapist, status=Status.AWAITING_CLEARANCE, client_guidance=GUIDANCE)
+    a = f.appointment(
+        service, therapist, START, status=Status.AWAITING_CLEARANCE, client_guidance=GUIDANCE
+    )
     notifications.notify(a, "awaiting-clearance")
     message = mail.outbox[0]
     assert "holding this time" in message.body
@@ -185,11 +167,13 @@ def test_awaiting_clearance_says_held_and_what_to_bring(service, therapist):
 
 @pytest.mark.parametrize("kind", ["requested", "awaiting-clearance", "confirmed", "reminder"])
 def test_guidance_only_while_awaiting_clearance(service, therapist, kind):
-    waiting = book(service, therapist, status=Status.AWAITING_CLEARANCE, client_guidance=GUIDANCE)
+    waiting = f.appointment(
+        service, therapist, START, status=Status.AWAITING_CLEARANCE, client_guidance=GUIDANCE
+    )
     notifications.notify(waiting, kind)
     assert notifications.NOTE_TO_BRING in mail.outbox[-1].body
     assert GUIDANCE not in mail.outbox[-1].body
-    cleared = book(
+    cleared = f.appointment(
         service,
         therapist,
         start=START + timedelta(days=1),
@@ -330,10 +314,12 @@ def test_staff_alert_links_to_the_appointment_in_admin(appointment):
 
 
 def test_staff_alert_flags_review_and_clearance(service, therapist):
-    review = book(service, therapist, flagged=True, screening=Appointment.Screening.REVIEW)
+    review = f.appointment(
+        service, therapist, START, flagged=True, screening=Appointment.Screening.REVIEW
+    )
     notifications.notify_staff(review)
     assert "FLAGGED: therapist review" in mail.outbox[-1].subject
-    clearance = book(
+    clearance = f.appointment(
         service,
         therapist,
         start=START + timedelta(days=1),
@@ -407,9 +393,10 @@ def _everything_in(message) -> str:
 def test_health_canary_never_leaves(service, therapist, staff_user, caplog):
     caplog.set_level(logging.DEBUG)
     point = f.point("CAN7731", english_name=f"{CANARY} point", pinyin_name=CANARY)
-    a = book(
+    a = f.appointment(
         service,
         therapist,
+        START,
         status=Status.AWAITING_CLEARANCE,
         flagged=True,
         screening=Appointment.Screening.REVIEW,
@@ -485,7 +472,7 @@ def reminders(*args: str) -> str:
 def soon(service, therapist):
     """Confirmed, in three hours."""
     start = timezone.now() + timedelta(hours=3)
-    return book(service, therapist, start=start, status=Status.CONFIRMED)
+    return f.appointment(service, therapist, start=start, status=Status.CONFIRMED)
 
 
 def test_reminder_sent_once(soon):
@@ -501,18 +488,19 @@ def test_reminder_sent_once(soon):
 
 def test_only_confirmed_within_the_window(service, therapist, soon):
     now = timezone.now()
-    book(service, therapist, start=now + timedelta(hours=5), status=Status.REQUESTED)
+    f.appointment(service, therapist, start=now + timedelta(hours=5), status=Status.REQUESTED)
     # Two hours apart: a 60-minute session plus its 15-minute reset never overlaps.
-    book(service, therapist, start=now + timedelta(hours=7), status=Status.AWAITING_CLEARANCE)
-    book(
+    f.appointment(
+        service, therapist, start=now + timedelta(hours=7), status=Status.AWAITING_CLEARANCE
+    )
+    f.appointment(
         service,
         therapist,
         start=now + timedelta(hours=7),
         status=Status.CANCELLED,
-        cancelled_by="client",
     )
-    book(service, therapist, start=now + timedelta(hours=30), status=Status.CONFIRMED)
-    book(service, therapist, start=now - timedelta(hours=2), status=Status.CONFIRMED)
+    f.appointment(service, therapist, start=now + timedelta(hours=30), status=Status.CONFIRMED)
+    f.appointment(service, therapist, start=now - timedelta(hours=2), status=Status.CONFIRMED)
     assert "Queued 1 reminder" in reminders()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["casey@example.com"]
@@ -520,7 +508,9 @@ def test_only_confirmed_within_the_window(service, therapist, soon):
 
 
 def test_hours_option_widens_the_window(service, therapist, soon):
-    book(service, therapist, start=timezone.now() + timedelta(hours=30), status=Status.CONFIRMED)
+    f.appointment(
+        service, therapist, start=timezone.now() + timedelta(hours=30), status=Status.CONFIRMED
+    )
     assert "Queued 2 reminder" in reminders("--hours", "48")
 
 
@@ -534,7 +524,7 @@ def test_dry_run_sends_nothing(soon):
 def test_overlapping_runs_send_each_reminder_once(service, therapist, soon, monkeypatch):
     """A second run starts while the first is sending: the first has listed both
     appointments, the second claims the one the first has not reached yet."""
-    other = book(
+    other = f.appointment(
         service, therapist, start=timezone.now() + timedelta(hours=1), status=Status.CONFIRMED
     )
     original_send = EmailMultiAlternatives.send
@@ -565,7 +555,7 @@ def test_moving_and_cancelling_online_send_updated_calendars(
     from bookings import services
     from tests.bookings.conftest import tomorrow_at
 
-    a = book(spa["service"], spa["ana"], start=tomorrow_at(10), status=Status.CONFIRMED)
+    a = f.appointment(spa["service"], spa["ana"], start=tomorrow_at(10), status=Status.CONFIRMED)
     with django_capture_on_commit_callbacks(execute=True):
         services.reschedule(a, tomorrow_at(14))
     with django_capture_on_commit_callbacks(execute=True):

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 
 from bookings.models import Appointment, OutgoingEmail
+from tests import factories as f
 from tests.bookings.conftest import tomorrow_at, walk_to_review
 from tests.bookings.test_concurrency import race
 
@@ -95,21 +96,9 @@ def test_an_unknown_intent_is_no_shortcut(flow):
 
 
 def test_the_database_refuses_two_appointments_for_one_intent(flow):
-    def appointment(start) -> Appointment:
-        a = Appointment(
-            service=flow["service"],
-            therapist=flow["ana"],
-            client_name="A",
-            client_email="a@example.com",
-            client_phone="5550100001",
-            booking_intent="same-intent",
-        )
-        a.set_times(start)
-        return a
-
-    appointment(tomorrow_at(10)).save()
+    f.appointment(flow["service"], flow["ana"], tomorrow_at(10), booking_intent="same-intent")
     with pytest.raises(IntegrityError), transaction.atomic():
-        appointment(tomorrow_at(14)).save()
+        f.appointment(flow["service"], flow["ana"], tomorrow_at(14), booking_intent="same-intent")
 
 
 def test_cancel_and_move_repeat_harmlessly(flow):

@@ -8,18 +8,17 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from bookings.models import Appointment, HealthAnswers, PreVisitChange, Question, Status
-from tests.bookings.conftest import staff_in, walk_to_review
+from tests.bookings.conftest import MONDAY_MORNING, staff_in, walk_to_review
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def booked(spa, questions, anonymous):
+def booked(spa, questions, anonymous, time_machine):
+    """Booked on a stopped clock, early one morning, for 10:00 the next day (26 hours on)."""
+    time_machine.move_to(MONDAY_MORNING, tick=False)
     Question.objects.filter(code__in=["fever", "pregnant"]).update(pre_visit=True)
-    start = timezone.localtime() + timedelta(hours=30)
-    start = start.replace(minute=0, second=0, microsecond=0)
-    if not 9 <= start.hour < 16:
-        start = start.replace(hour=10) + timedelta(days=1 if start.hour >= 16 else 0)
+    start = MONDAY_MORNING.replace(hour=10, second=0) + timedelta(days=1)
     walk_to_review(anonymous, spa, start)
     anonymous.post("/book/review/", {"policy_consent": "on"})
     return Appointment.objects.get()

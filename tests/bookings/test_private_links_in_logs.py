@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from gunicorn.config import Config
 
-from bookings.models import Appointment
 from spa.gunicorn_logging import RedactingLogger, redact
+from tests import factories as f
 from tests.bookings.conftest import tomorrow_at
 
 TOKEN = "gfD4vXDw_nHKIu_d6DZcdgQwyRlkmAyD-6eBvYQ6irM"
@@ -71,15 +71,7 @@ def test_redact_hides_the_call_back_page_key_too():
 
 @pytest.mark.django_db
 def test_private_pages_send_no_referer(spa, anonymous):
-    a = Appointment(
-        service=spa["service"],
-        therapist=spa["ana"],
-        client_name="A",
-        client_email="a@example.com",
-        client_phone="5550100001",
-    )
-    a.set_times(tomorrow_at(10))
-    a.save()
+    a = f.appointment(spa["service"], spa["ana"], tomorrow_at(10))
     base = a.get_absolute_url()
     for path in (base, base + "calendar.ics", base + "reschedule/"):
         response = anonymous.get(path)

@@ -30,18 +30,14 @@ def purge(*args: str) -> str:
 
 
 def appointment(spa, start: datetime, *, staff=None) -> Appointment:
-    a = Appointment(
-        service=spa["service"],
-        therapist=spa["ana"],
+    a = f.appointment(
+        spa["service"],
+        spa["ana"],
+        start,
         status=Status.COMPLETED,
-        client_name="Casey Client",
-        client_email="casey@example.com",
-        client_phone="(555) 010-2233",
         avoid_areas="the affected skin",
         client_guidance="Bring a note from your doctor.",
     )
-    a.set_times(start)
-    a.save()
     a.avoid_points.add(f.point())
     AppointmentEvent.objects.create(appointment=a, to_status=Status.REQUESTED, by_client=True)
     health = HealthAnswers.objects.create(

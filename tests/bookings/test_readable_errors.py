@@ -10,6 +10,7 @@ from django.db.models import BaseConstraint
 from bookings import services
 from bookings.models import Appointment, HealthAnswers
 from bookings.screening import Result
+from tests import factories as f
 from tests.bookings.conftest import tomorrow_at
 
 pytestmark = pytest.mark.django_db
@@ -80,14 +81,9 @@ def test_booking_rules_are_shown_beside_their_fields(owner, spa):
 
 
 def test_a_refused_row_names_its_constraint(spa):
-    appointment = Appointment(
-        service=spa["service"],
-        therapist=spa["ana"],
-        client_name="A",
-        client_email="a@example.com",
-        client_phone="5550100001",
+    appointment = f.appointment(
+        spa["service"], spa["ana"], tomorrow_at(10), client_email="a@example.com", save=False
     )
-    appointment.set_times(tomorrow_at(10))
     appointment.end = appointment.start
     with pytest.raises(IntegrityError) as caught, transaction.atomic():
         appointment.save()
@@ -96,14 +92,13 @@ def test_a_refused_row_names_its_constraint(spa):
         # The overlap itself: the one refusal that means "someone took that time".
         appointment.set_times(tomorrow_at(10))
         appointment.save()
-        clash = Appointment(
-            service=spa["service"],
-            therapist=spa["ana"],
-            client_name="B",
+        clash = f.appointment(
+            spa["service"],
+            spa["ana"],
+            tomorrow_at(10, 30),
             client_email="b@example.com",
-            client_phone="5550100002",
+            save=False,
         )
-        clash.set_times(tomorrow_at(10, 30))
         with pytest.raises(IntegrityError) as caught, transaction.atomic():
             clash.save()
         assert services.violated_constraint(caught.value) == services.SLOT_CONSTRAINT

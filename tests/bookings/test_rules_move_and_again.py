@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bookings import free_times
-from bookings.models import Appointment, BookingRules, Status
+from bookings.models import BookingRules, Status
+from tests import factories as f
 from tests.bookings.conftest import booking_state, tomorrow_at
 
 pytestmark = pytest.mark.django_db
@@ -67,17 +68,8 @@ def test_the_database_refuses_the_trap_too(spa):
 
 @pytest.fixture
 def booking(spa):
-    a = Appointment(
-        service=spa["service"],
-        therapist=spa["ana"],
-        client_name="Casey",
-        client_email="casey@example.com",
-        client_phone="5550102233",
-        status="confirmed",
-    )
-    a.set_times(tomorrow_at(10) + timedelta(days=1))
-    a.save()
-    return a
+    start = tomorrow_at(10) + timedelta(days=1)
+    return f.appointment(spa["service"], spa["ana"], start, status="confirmed")
 
 
 def offered(html: str) -> list[datetime]:

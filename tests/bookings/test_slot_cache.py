@@ -9,24 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bookings import services
-from bookings.models import Appointment, Status, TimeOff, WorkingHours
+from bookings.models import Status, WorkingHours
+from tests import factories as f
 from tests.bookings.conftest import tomorrow_at
 
 pytestmark = pytest.mark.django_db
-
-
-def book(spa, therapist, start) -> Appointment:
-    appointment = Appointment(
-        service=spa["service"],
-        therapist=therapist,
-        status=Status.CONFIRMED,
-        client_name="Dana",
-        client_email="dana@example.com",
-        client_phone="555 0100",
-    )
-    appointment.set_times(start)
-    appointment.save()
-    return appointment
 
 
 def offered(client, url: str = "/book/time/") -> str:
@@ -60,7 +47,7 @@ def with_ana(client, spa):
 def test_a_cached_time_goes_the_moment_it_is_booked(with_ana, spa):
     client, start = with_ana
 
-    book(spa, spa["ana"], start)
+    f.appointment(spa["service"], spa["ana"], start, status=Status.CONFIRMED)
 
     assert value(start) not in offered(client)
 
@@ -68,7 +55,7 @@ def test_a_cached_time_goes_the_moment_it_is_booked(with_ana, spa):
 def test_a_cached_time_goes_the_moment_an_appointment_moves_into_it(with_ana, spa):
     client, start = with_ana
     later = start + timedelta(hours=4)
-    appointment = book(spa, spa["ana"], later)
+    appointment = f.appointment(spa["service"], spa["ana"], later, status=Status.CONFIRMED)
     assert value(later) not in offered(client)
 
     services.reschedule(appointment, start)
@@ -81,7 +68,7 @@ def test_a_cached_time_goes_the_moment_an_appointment_moves_into_it(with_ana, sp
 def test_a_cached_time_goes_the_moment_staff_block_it(with_ana, spa):
     client, start = with_ana
 
-    TimeOff.objects.create(therapist=spa["ana"], start=start, end=start + timedelta(hours=1))
+    f.time_off(spa["ana"], start)
 
     assert value(start) not in offered(client)
 
@@ -96,7 +83,7 @@ def test_a_cached_time_goes_when_the_shift_changes(with_ana, spa):
 
 def test_a_cancelled_booking_frees_its_cached_time_at_once(with_ana, spa):
     client, start = with_ana
-    appointment = book(spa, spa["ana"], start)
+    appointment = f.appointment(spa["service"], spa["ana"], start, status=Status.CONFIRMED)
     assert value(start) not in offered(client)
 
     appointment.transition(Status.CANCELLED, cancelled_by="client")
@@ -112,9 +99,9 @@ def test_the_service_pages_next_times_go_the_moment_they_are_booked(client, spa)
     assert len(queries) == 0  # the whole page comes from the cache
 
     start = datetime.fromisoformat(unquote(first))  # the link's start is URL-encoded
-    book(spa, spa["ana"], start)
+    f.appointment(spa["service"], spa["ana"], start, status=Status.CONFIRMED)
     assert first in offered(client, url)  # Ben is still free then
-    book(spa, spa["ben"], start)
+    f.appointment(spa["service"], spa["ben"], start, status=Status.CONFIRMED)
 
     assert first not in offered(client, url)
 
