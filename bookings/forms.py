@@ -52,9 +52,10 @@ class TherapistForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, service: Service, **kwargs):
+    def __init__(self, *args, therapists: list[Therapist], **kwargs):
+        """`therapists`: those offering the chosen service (views._offering)."""
         super().__init__(*args, **kwargs)
-        self.therapists = list(Therapist.objects.offering(service))
+        self.therapists = therapists
         self.fields["therapist"].choices = [(ANY, "Whoever is free first")] + [
             (t.slug, t.display_name) for t in self.therapists
         ]

@@ -134,6 +134,16 @@ def _therapist(state: dict, service: Service) -> Therapist | None:
     )
 
 
+def _offering(service: Service) -> list[Therapist]:
+    """The therapists offering `service`, read once per content or schedule change."""
+    return pagecache.get_or_compute(
+        "offering",
+        (service.pk,),
+        lambda: list(Therapist.objects.offering(service)),
+        namespaces=(pagecache.CONTENT, pagecache.SCHEDULE),
+    )
+
+
 def _rules() -> BookingRules:
     return pagecache.get_or_compute("rules", (), BookingRules.current)
 
@@ -430,7 +440,7 @@ def therapist_step(request: HttpRequest) -> HttpResponse:
     state = _state(request)
     service = _service(state)
     form = TherapistForm(
-        _posted(request), service=service, initial={"therapist": state.get("therapist") or ANY}
+        _posted(request), therapists=_offering(service), initial={"therapist": state.get("therapist") or ANY}
     )
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["therapist"] != state.get("therapist"):
