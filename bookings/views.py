@@ -86,6 +86,19 @@ def _state(request: HttpRequest) -> dict:
     return draft.data if draft is not None else {}
 
 
+def _choices(request: HttpRequest) -> dict:
+    """For a GET, the choices so far (BookingDraft.choices: the service, therapist and
+    time, and whether details and answers are given) from the cache when it has them;
+    otherwise, and for a POST, the whole draft."""
+    if request.method == "GET" and not hasattr(request, "_booking_draft"):
+        key = request.session.get(DRAFT_KEY)
+        if is_slug(key) and (choices := BookingDraft.cached_choices(key)) is not None:
+            return choices
+        if (draft := _draft(request)) is not None:
+            draft.cache_choices()  # for the next request (after the cache was emptied)
+    return _state(request)
+
+
 def _write(request: HttpRequest, data: dict) -> None:
     expires = timezone.now() + timedelta(minutes=settings.SPA_BOOKING_DRAFT_MINUTES)
     draft = _draft(request)
@@ -308,7 +321,8 @@ def _render_step(
     and served with this request's own CSRF token."""
     number = [name for name, _ in STEPS].index(step) + 1
     done = {name for name, _ in STEPS[: number - 1]}
-    state = _state(request)
+    # A cached step's page shows the choices only (the review step shows the rest).
+    state = _choices(request) if cache_key is not None else _state(request)
     context = {
         "summary": _summary(state),
         "steps": [(name, label, name in done) for name, label in STEPS],
@@ -349,7 +363,9 @@ def _guard(step: str):
 
     def decorator(view):
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            missing = _missing_step(_state(request), step)
+            # The steps that show only the choices read them as their views do.
+            state = _choices(request) if step in ("therapist", "time") else _state(request)
+            missing = _missing_step(state, step)
             if missing:
                 return redirect(STEP_URLS[missing])
             return view(request, *args, **kwargs)
@@ -437,10 +453,12 @@ def service_step(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_guard("therapist")
 def therapist_step(request: HttpRequest) -> HttpResponse:
-    state = _state(request)
+    state = _choices(request)
     service = _service(state)
     form = TherapistForm(
-        _posted(request), therapists=_offering(service), initial={"therapist": state.get("therapist") or ANY}
+        _posted(request),
+        therapists=_offering(service),
+        initial={"therapist": state.get("therapist") or ANY},
     )
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["therapist"] != state.get("therapist"):
@@ -486,7 +504,7 @@ def _anchor(request: HttpRequest, today: date, open_day: date | None) -> date:
 @require_http_methods(["GET", "POST"])
 @_guard("time")
 def time_step(request: HttpRequest) -> HttpResponse:
-    state = _state(request)
+    state = _choices(request)
     service = _service(state)
     therapist = _therapist(state, service)
     form = TimeForm(_posted(request), initial={"start": state.get("start")})
