@@ -10,6 +10,7 @@ online booking is not possible); an abandoned draft expires and is purged.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import secrets
 from calendar import Calendar
 from datetime import UTC, date, datetime, timedelta
@@ -91,9 +92,11 @@ def _choices(request: HttpRequest) -> dict:
     time, and whether details and answers are given) from the cache when it has them;
     otherwise, and for a POST, the whole draft."""
     if request.method == "GET" and not hasattr(request, "_booking_draft"):
-        key = request.session.get(DRAFT_KEY)
-        if is_slug(key) and (choices := BookingDraft.cached_choices(key)) is not None:
-            return choices
+        if not hasattr(request, "_booking_choices"):  # read once per request
+            key = request.session.get(DRAFT_KEY)
+            request._booking_choices = BookingDraft.cached_choices(key) if is_slug(key) else None
+        if request._booking_choices is not None:
+            return request._booking_choices
         if (draft := _draft(request)) is not None:
             draft.cache_choices()  # for the next request (after the cache was emptied)
     return _state(request)
@@ -455,21 +458,23 @@ def service_step(request: HttpRequest) -> HttpResponse:
 def therapist_step(request: HttpRequest) -> HttpResponse:
     state = _choices(request)
     service = _service(state)
-    form = TherapistForm(
-        _posted(request),
-        therapists=_offering(service),
-        initial={"therapist": state.get("therapist") or ANY},
-    )
-    if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["therapist"] != state.get("therapist"):
-            _save(request, therapist=form.cleaned_data["therapist"], start=None)
+    initial = {"therapist": state.get("therapist") or ANY}
+
+    # Built once, and on a GET only if the page is rendered afresh (templates call it).
+    @functools.cache
+    def form() -> TherapistForm:
+        return TherapistForm(_posted(request), therapists=_offering(service), initial=initial)
+
+    if request.method == "POST" and form().is_valid():
+        if form().cleaned_data["therapist"] != state.get("therapist"):
+            _save(request, therapist=form().cleaned_data["therapist"], start=None)
         return redirect("bookings:time")
     return _render_step(
         request,
         "therapist",
         "bookings/step_therapist.html",
-        {"form": form, "service": service, "therapists": form.therapists},
-        cache_key=(service.pk, form.initial["therapist"]),
+        {"form": form, "service": service, "therapists": lambda: form().therapists},
+        cache_key=(service.pk, initial["therapist"]),
     )
 
 
@@ -507,10 +512,13 @@ def time_step(request: HttpRequest) -> HttpResponse:
     state = _choices(request)
     service = _service(state)
     therapist = _therapist(state, service)
-    form = TimeForm(_posted(request), initial={"start": state.get("start")})
+    # Built once, and on a GET only if the page is rendered afresh (templates call it).
+    form = functools.cache(
+        lambda: TimeForm(_posted(request), initial={"start": state.get("start")})
+    )
     taken, nearest = None, []
-    if request.method == "POST" and form.is_valid():
-        start = form.cleaned_data["start"]
+    if request.method == "POST" and form().is_valid():
+        start = form().cleaned_data["start"]
         if services.is_bookable(service, getattr(therapist, "pk", None), start):
             _save(request, start=start.isoformat(), taken=None)
             # Details already given (a returning client's "book again", or "Change" from
@@ -522,7 +530,7 @@ def time_step(request: HttpRequest) -> HttpResponse:
             start,
             services.nearest_alternatives(service, getattr(therapist, "pk", None), start),
         )
-        form.add_error("start", "Sorry, that time is not free. Choose another.")
+        form().add_error("start", "Sorry, that time is not free. Choose another.")
     elif state.get("taken"):
         taken = datetime.fromisoformat(state["taken"])
         nearest = services.nearest_alternatives(service, getattr(therapist, "pk", None), taken)
@@ -906,7 +914,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
         try:
             services.reschedule(appointment, form.cleaned_data["start"])
         except services.SlotTaken:
-            form.add_error("start", "Sorry, that time is not free. Choose another.")
+            form().add_error("start", "Sorry, that time is not free. Choose another.")
         except services.ChangeNotAllowed:
             messages.error(request, "This booking can no longer be moved online. Please call us.")
             return redirect(appointment.get_absolute_url())

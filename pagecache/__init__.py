@@ -68,18 +68,20 @@ def versions(*namespaces: str) -> tuple[str, ...]:
     memo = _memo()
     if memo is not None and all(key in memo for key in keys):
         return tuple(memo[key] for key in keys)
-    found = cache.get_many(keys)
-    tokens = []
-    for key in keys:
+    # In a request, every namespace at once: most pages that ask for one ask for both.
+    wanted = [_version_key(ns) for ns in NAMESPACES] if memo is not None else keys
+    found = cache.get_many(wanted)
+    tokens = {}
+    for key in wanted:
         token = found.get(key)
         if token is None:
             # First use, or evicted: start a new generation (another process may race us).
             cache.add(key, secrets.token_hex(8), timeout=None)
             token = cache.get(key)
-        tokens.append(token)
+        tokens[key] = token
     if memo is not None:
-        memo.update(zip(keys, tokens, strict=True))
-    return tuple(tokens)
+        memo.update(tokens)
+    return tuple(tokens[key] for key in keys)
 
 
 def _replace(namespaces: tuple[str, ...]) -> None:
