@@ -195,8 +195,8 @@ def public_page(
             parts = (request.build_absolute_uri(), extra(request) if extra else None)
             cache_key = key("page", parts, namespaces)
             stored = _local_get(cache_key)
-            if stored is None and (stored := cache.get(cache_key)) is not None:
-                stored = (stored[0], tuple(stored[1].items()))
+            if stored is None and (shared := cache.get(cache_key)) is not None:
+                stored = (shared[0], tuple(shared[1].items()))
                 _local_set(cache_key, stored, timeout)
             if stored is not None:
                 content, headers = stored
