@@ -419,7 +419,9 @@ def main() -> None:
     today = datetime.now().astimezone().date()  # the local date, as before
     parser.add_argument("--anchor", type=date.fromisoformat, default=today)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
-    parser.add_argument("--only", default="", help="only pages whose path contains this")
+    parser.add_argument(
+        "--only", default="", help="only pages whose path contains this (or one of a,b,…)"
+    )
     parser.add_argument("--out", type=Path)
     parser.add_argument(
         "--peer", action="store_true", help="also django-appointment 3.12 (bench/peer.py)"
@@ -431,7 +433,8 @@ def main() -> None:
     data = configure(args)
     counts = prepare_data(args, data)
     floor, *rest = pages()
-    all_pages = [floor, *(p for p in rest if args.only in p.path)]
+    only = args.only.split(",")
+    all_pages = [floor, *(p for p in rest if any(part in p.path for part in only))]
     cookies = sessions()
     for page in all_pages:
         page.queries = count_queries(page, cookies)

@@ -52,6 +52,7 @@ class Slot:
 # --- pure ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def _instant(day: date, wall: time, tz: tzinfo) -> datetime:
     """The first instant (UTC) at which the local clock on `day` reads `wall` or later.
 
@@ -167,34 +168,47 @@ def free_starts(
         raise ValueError("The step must be a positive whole number of minutes.")
     step_minutes = step // ONE_MINUTE
     blocks = _normalise(busy)
+    # A start s clashes with a block exactly when block.start - (duration + buffer_after)
+    # < s < block.end + buffer_before: each block rules out an open range of starts.
+    # Blocks are sorted and disjoint, so both ends of those ranges ascend.
+    after = duration + buffer_after
+    clash_from = [b.start - after for b in blocks]
+    clash_to = [b.end + buffer_before for b in blocks]
     starts: list[datetime] = []
-    i = 0  # first block that may still clash; starts only grow, so it only moves on
     for window in _normalise(windows):
         lo = max(window.start, earliest)
         hi = min(window.end - duration, latest)
         if lo > hi:
             continue
+        candidates: list[datetime] = []
         day, last_day = lo.astimezone(tz).date(), hi.astimezone(tz).date()
         while day <= last_day:
             grid = _grid(day, step_minutes, tz)
-            for s in grid[bisect.bisect_left(grid, lo) : bisect.bisect_right(grid, hi)]:
-                block_start = s - buffer_before
-                while i < len(blocks) and blocks[i].end <= block_start:
-                    i += 1
-                if i < len(blocks) and blocks[i].start < s + duration + buffer_after:
-                    continue
-                starts.append(s)
+            candidates += grid[bisect.bisect_left(grid, lo) : bisect.bisect_right(grid, hi)]
             day += ONE_DAY
+        if not candidates:
+            continue
+        # Keep the candidates outside every ruled-out range, a slice at a time.
+        kept = 0  # candidates before this index are decided
+        j = bisect.bisect_right(clash_to, candidates[0])  # ranges ending earlier rule out none
+        while j < len(blocks) and clash_from[j] < candidates[-1]:
+            free_to = bisect.bisect_right(candidates, clash_from[j], kept)
+            starts += candidates[kept:free_to]
+            kept = max(kept, bisect.bisect_left(candidates, clash_to[j], free_to))
+            j += 1
+        starts += candidates[kept:]
     return starts
 
 
 def merge_slots(per_therapist: dict[int, list[datetime]]) -> list[Slot]:
     """The union for "any therapist": one slot per start, with everyone free then."""
+    # Aware datetimes that are the same instant are equal and hash alike, whatever
+    # their zone: each start is moved to UTC once, not once per therapist.
     free: dict[datetime, set[int]] = defaultdict(set)
     for therapist_id, starts in per_therapist.items():
         for s in starts:
-            free[s.astimezone(UTC)].add(therapist_id)
-    return [Slot(s, tuple(sorted(ids))) for s, ids in sorted(free.items())]
+            free[s].add(therapist_id)
+    return [Slot(s.astimezone(UTC), tuple(sorted(ids))) for s, ids in sorted(free.items())]
 
 
 def slots_by_day(slots: list[Slot], tz: tzinfo) -> dict[date, list[Slot]]:

@@ -59,9 +59,10 @@ class TherapistForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, service: Service, **kwargs):
+    def __init__(self, *args, therapists: list[Therapist], **kwargs):
+        """`therapists`: those offering the chosen service (views._offering)."""
         super().__init__(*args, **kwargs)
-        self.therapists = list(Therapist.objects.offering(service))
+        self.therapists = therapists
         # `fields` is typed with the base Field; this one is the ChoiceField above.
         cast(forms.ChoiceField, self.fields["therapist"]).choices = [
             (ANY, "Whoever is free first")

@@ -17,6 +17,7 @@ from datetime import datetime, time, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -1218,9 +1219,10 @@ class BookingDraft(models.Model):
     """A booking in progress: what the client entered so far, health answers included.
 
     Kept here, never in the session (which holds only this row's random key,
-    so `django_session` and its backups carry no name, contact or answer). A
-    draft lives SPA_BOOKING_DRAFT_MINUTES after its last change; then it is
-    ignored, and `purge_health_data` deletes it.
+    so `django_session` and its backups carry no name, contact or answer); the
+    cache holds only its choices (see CHOICES). A draft lives
+    SPA_BOOKING_DRAFT_MINUTES after its last change; then it is ignored, and
+    `purge_health_data` deletes it.
     """
 
     key = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
@@ -1233,5 +1235,50 @@ class BookingDraft(models.Model):
         # The purge deletes by expiry.
         indexes = [models.Index(fields=["expires_at"], name="booking_draft_expires")]
 
+    # What the first steps read on a GET: the choices so far, never a name, a contact
+    # or an answer (of those, only whether they are given). save() and delete() keep
+    # them in the cache beside the row, until it expires, so those steps make no
+    # query. Change a draft through save(), never QuerySet.update().
+    CHOICES = ("service", "therapist", "start", "taken")
+    GIVEN = ("details", "screen")
+
     def __str__(self) -> str:
         return f"Booking draft #{self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self.cache_choices()
+
+    def delete(self, *args, **kwargs):
+        cache.delete(self._cache_key(self.key))
+        return super().delete(*args, **kwargs)
+
+    @staticmethod
+    def _cache_key(key: str) -> str:
+        return f"booking-draft-choices:{key}"
+
+    def choices(self) -> dict:
+        return {
+            **{name: self.data.get(name) for name in self.CHOICES},
+            **{name: bool(self.data.get(name)) for name in self.GIVEN},
+        }
+
+    def cache_choices(self) -> None:
+        seconds = (self.expires_at - timezone.now()).total_seconds()
+        if seconds > 0:
+            cache.set(
+                self._cache_key(self.key),
+                {"choices": self.choices(), "expires_at": self.expires_at},
+                int(seconds) + 1,
+            )
+        else:
+            cache.delete(self._cache_key(self.key))
+
+    @classmethod
+    def cached_choices(cls, key: str) -> dict | None:
+        """The live draft's choices from the cache; None when it has none (then read the
+        row, and cache_choices())."""
+        found = cache.get(cls._cache_key(key))
+        if found is None or found["expires_at"] <= timezone.now():
+            return None
+        return found["choices"]

@@ -10,6 +10,7 @@ online booking is not possible); an abandoned draft expires and is purged.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import secrets
 from calendar import Calendar
 from datetime import UTC, date, datetime, timedelta
@@ -84,6 +85,7 @@ STEP_URLS = {name: f"bookings:{name}" for name, _ in STEPS}
 
 # Where _draft keeps what it read on the request (not an HttpRequest attribute).
 KEPT_DRAFT = "_booking_draft"
+KEPT_CHOICES = "_booking_choices"
 
 
 def _draft(request: HttpRequest) -> BookingDraft | None:
@@ -100,6 +102,24 @@ def _draft(request: HttpRequest) -> BookingDraft | None:
 def _state(request: HttpRequest) -> dict:
     draft = _draft(request)
     return draft.data if draft is not None else {}
+
+
+def _choices(request: HttpRequest) -> dict:
+    """For a GET, the choices so far (BookingDraft.choices: the service, therapist and
+    time, and whether details and answers are given) from the cache when it has them;
+    otherwise, and for a POST, the whole draft."""
+    kept = vars(request)
+    if request.method == "GET" and KEPT_DRAFT not in kept:
+        if KEPT_CHOICES not in kept:  # read once per request
+            key = request.session.get(DRAFT_KEY)
+            kept[KEPT_CHOICES] = (
+                BookingDraft.cached_choices(key) if isinstance(key, str) and is_slug(key) else None
+            )
+        if kept[KEPT_CHOICES] is not None:
+            return kept[KEPT_CHOICES]
+        if (draft := _draft(request)) is not None:
+            draft.cache_choices()  # for the next request (after the cache was emptied)
+    return _state(request)
 
 
 def _write(request: HttpRequest, data: dict) -> None:
@@ -146,6 +166,16 @@ def _therapist(state: dict, service: Service) -> Therapist | None:
         "therapist",
         (service.pk, slug),
         lambda: Therapist.objects.offering(service).filter(slug=slug).first(),
+        namespaces=(pagecache.CONTENT, pagecache.SCHEDULE),
+    )
+
+
+def _offering(service: Service) -> list[Therapist]:
+    """The therapists offering `service`, read once per content or schedule change."""
+    return pagecache.get_or_compute(
+        "offering",
+        (service.pk,),
+        lambda: list(Therapist.objects.offering(service)),
         namespaces=(pagecache.CONTENT, pagecache.SCHEDULE),
     )
 
@@ -308,7 +338,8 @@ def _render_step(
     and served with this request's own CSRF token."""
     number = [name for name, _ in STEPS].index(step) + 1
     done = {name for name, _ in STEPS[: number - 1]}
-    state = _state(request)
+    # A cached step's page shows the choices only (the review step shows the rest).
+    state = _choices(request) if cache_key is not None else _state(request)
     context = {
         "summary": _summary(state),
         "steps": [(name, label, name in done) for name, label in STEPS],
@@ -349,7 +380,9 @@ def _guard(step: str):
 
     def decorator(view):
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            missing = _missing_step(_state(request), step)
+            # The steps that show only the choices read them as their views do.
+            state = _choices(request) if step in ("therapist", "time") else _state(request)
+            missing = _missing_step(state, step)
             if missing:
                 return redirect(STEP_URLS[missing])
             return view(request, *args, **kwargs)
@@ -437,23 +470,27 @@ def service_step(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_guard("therapist")
 def therapist_step(request: HttpRequest) -> HttpResponse:
-    state = _state(request)
+    state = _choices(request)
     service = _service(state)
     if service is None:  # withdrawn since the guard looked: choose again
         return redirect("bookings:service")
-    form = TherapistForm(
-        _posted(request), service=service, initial={"therapist": state.get("therapist") or ANY}
-    )
-    if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["therapist"] != state.get("therapist"):
-            _save(request, therapist=form.cleaned_data["therapist"], start=None)
+    initial = {"therapist": state.get("therapist") or ANY}
+
+    # Built once, and on a GET only if the page is rendered afresh (templates call it).
+    @functools.cache
+    def form() -> TherapistForm:
+        return TherapistForm(_posted(request), therapists=_offering(service), initial=initial)
+
+    if request.method == "POST" and form().is_valid():
+        if form().cleaned_data["therapist"] != state.get("therapist"):
+            _save(request, therapist=form().cleaned_data["therapist"], start=None)
         return redirect("bookings:time")
     return _render_step(
         request,
         "therapist",
         "bookings/step_therapist.html",
-        {"form": form, "service": service, "therapists": form.therapists},
-        cache_key=(service.pk, form.initial["therapist"]),
+        {"form": form, "service": service, "therapists": lambda: form().therapists},
+        cache_key=(service.pk, initial["therapist"]),
     )
 
 
@@ -488,15 +525,18 @@ def _anchor(request: HttpRequest, today: date, open_day: date | None) -> date:
 @require_http_methods(["GET", "POST"])
 @_guard("time")
 def time_step(request: HttpRequest) -> HttpResponse:
-    state = _state(request)
+    state = _choices(request)
     service = _service(state)
     if service is None:  # withdrawn since the guard looked: choose again
         return redirect("bookings:service")
     therapist = _therapist(state, service)
-    form = TimeForm(_posted(request), initial={"start": state.get("start")})
+    # Built once, and on a GET only if the page is rendered afresh (templates call it).
+    form = functools.cache(
+        lambda: TimeForm(_posted(request), initial={"start": state.get("start")})
+    )
     taken, nearest = None, []
-    if request.method == "POST" and form.is_valid():
-        start = form.cleaned_data["start"]
+    if request.method == "POST" and form().is_valid():
+        start = form().cleaned_data["start"]
         if services.is_bookable(service, getattr(therapist, "pk", None), start):
             _save(request, start=start.isoformat(), taken=None)
             # Details already given (a returning client's "book again", or "Change" from
@@ -508,7 +548,7 @@ def time_step(request: HttpRequest) -> HttpResponse:
             start,
             services.nearest_alternatives(service, getattr(therapist, "pk", None), start),
         )
-        form.add_error("start", "Sorry, that time is not free. Choose another.")
+        form().add_error("start", "Sorry, that time is not free. Choose another.")
     elif state.get("taken"):
         taken = datetime.fromisoformat(state["taken"])
         nearest = services.nearest_alternatives(service, getattr(therapist, "pk", None), taken)

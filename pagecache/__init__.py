@@ -23,6 +23,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import wraps
 from typing import Any
@@ -68,18 +70,20 @@ def versions(*namespaces: str) -> tuple[str, ...]:
     memo = _memo()
     if memo is not None and all(key in memo for key in keys):
         return tuple(memo[key] for key in keys)
-    found = cache.get_many(keys)
-    tokens = []
-    for key in keys:
+    # In a request, every namespace at once: most pages that ask for one ask for both.
+    wanted = [_version_key(ns) for ns in NAMESPACES] if memo is not None else keys
+    found = cache.get_many(wanted)
+    tokens = {}
+    for key in wanted:
         token = found.get(key)
         if token is None:
             # First use, or evicted: start a new generation (another process may race us).
             cache.add(key, secrets.token_hex(8), timeout=None)
             token = cache.get(key)
-        tokens.append(token)
+        tokens[key] = token
     if memo is not None:
-        memo.update(zip(keys, tokens, strict=True))
-    return tuple(tokens)
+        memo.update(tokens)
+    return tuple(tokens[key] for key in keys)
 
 
 def _replace(namespaces: tuple[str, ...]) -> None:
@@ -100,6 +104,37 @@ def key(kind: str, parts: tuple[Hashable, ...], namespaces: tuple[str, ...]) -> 
     return f"pagecache:{kind}:{hashlib.blake2b(raw, digest_size=16).hexdigest()}"
 
 
+# A value stored under a key is never replaced (the key carries the namespaces'
+# tokens), so each process also keeps the most recent page bodies and HTML
+# fragments (str or bytes) in memory, and serves them without the shared cache's
+# read (a file, zlib and unpickling, or a round trip to Redis). Only the tokens are
+# read from the shared cache on every request: a bump still shows at once.
+LOCAL_ENTRIES = 128
+_local: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _local_get(cache_key: str) -> Any:
+    with _local_lock:
+        found = _local.get(cache_key)
+        if found is None:
+            return None
+        if found[0] < time.monotonic():
+            del _local[cache_key]
+            return None
+        _local.move_to_end(cache_key)
+        return found[1]
+
+
+def _local_set(cache_key: str, value: Any, timeout: int) -> None:
+    """Keep `value` (immutable: str, bytes, or a tuple of those) for at most `timeout`."""
+    with _local_lock:
+        _local[cache_key] = (time.monotonic() + timeout, value)
+        _local.move_to_end(cache_key)
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
+
+
 def get_or_compute(
     kind: str,
     parts: tuple[Hashable, ...],
@@ -113,10 +148,14 @@ def get_or_compute(
     memo = _memo()
     if memo is not None and cache_key in memo:
         return memo[cache_key]
-    value = cache.get(cache_key)
+    value = _local_get(cache_key)
     if value is None:
-        value = compute()
-        cache.set(cache_key, value, timeout)
+        value = cache.get(cache_key)
+        if value is None:
+            value = compute()
+            cache.set(cache_key, value, timeout)
+        if isinstance(value, str | bytes):
+            _local_set(cache_key, value, timeout)
     if memo is not None:
         memo[cache_key] = value
     return value
@@ -155,10 +194,13 @@ def public_page(
                 return view(request, *args, **kwargs)
             parts = (request.build_absolute_uri(), extra(request) if extra else None)
             cache_key = key("page", parts, namespaces)
-            stored = cache.get(cache_key)
+            stored = _local_get(cache_key)
+            if stored is None and (shared := cache.get(cache_key)) is not None:
+                stored = (shared[0], tuple(shared[1].items()))
+                _local_set(cache_key, stored, timeout)
             if stored is not None:
                 content, headers = stored
-                return HttpResponse(content, headers=headers)
+                return HttpResponse(content, headers=dict(headers))
             # Templates leave out what would tie the page to one visitor (messages).
             request.public_page = True  # type: ignore[attr-defined]
             response = view(request, *args, **kwargs)

@@ -1,13 +1,14 @@
 """Public pages are cached whole (pagecache), and any content save shows at once."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 import pagecache
-from bookings.models import BookingRules
+from bookings.models import BookingRules, Service
 from points.models import Caution, Point
 from tests import factories as f
 
@@ -76,6 +77,21 @@ def test_a_service_edit_shows_at_once(anonymous, site):
     site["service"].save()
 
     assert "Back and shoulders" in anonymous.get("/services/").content.decode()
+
+
+def test_a_change_made_by_another_process_shows_at_once_despite_the_copy_in_memory(anonymous, site):
+    """Each process keeps recent pages in memory too; another process's edit replaces
+    the tokens in the shared cache, and the next page here is rendered afresh."""
+    url = f"/services/{site['service'].slug}/"
+    assert "Back massage" in anonymous.get(url).content.decode()
+    assert "Back massage" in anonymous.get(url).content.decode()  # from memory now
+    # Another process saves the service: the row changes, and so do the shared tokens.
+    Service.objects.filter(pk=site["service"].pk).update(name="Back and shoulders")
+    with CaptureQueriesContext(connection) as queries:
+        assert "Back massage" in anonymous.get(url).content.decode()  # not told yet
+    assert len(queries) == 0
+    cache.set(f"pagecache:v:{pagecache.CONTENT}", "another-process", timeout=None)
+    assert "Back and shoulders" in anonymous.get(url).content.decode()
 
 
 def test_unpublishing_from_the_admin_list_hides_a_cached_page_at_once(

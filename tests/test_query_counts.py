@@ -138,3 +138,5 @@ def test_query_counts_stay_flat_as_the_library_and_history_grow():
         assert warm <= WARM_MAX, (url, warm)
     # Cached whole: a visitor's request after the first costs no query at all.
     assert all(big[url][1] == 0 for url in PUBLIC), big
+    # A booking step's session and draft choices are cached too: no query either.
+    assert all(big[url][1] == 0 for url in FLOW), big

@@ -3,11 +3,13 @@ that expires and is purged; the session row holds only the draft's random key.""
 
 import base64
 import zlib
-from datetime import timedelta
+from datetime import UTC, timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX as CACHED_DB_PREFIX
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -56,6 +58,55 @@ def test_no_answer_name_or_contact_in_any_session_row(spa, questions):
             ):
                 assert secret.lower() not in text.lower(), secret
     assert set(rows[0].get_decoded()) <= {"booking_draft", "_csrftoken"}
+
+
+def test_the_cache_holds_the_drafts_choices_and_never_an_answer_name_or_contact(spa, questions):
+    """The first steps read the choices from the cache (no query); nothing more is kept
+    there, nor in the cached session."""
+    client = Client()
+    abandon_at_review(client, spa, notes="NOTESCANARY")
+    key = client.session["booking_draft"]
+    choices = BookingDraft.cached_choices(key)
+    assert choices == {
+        "service": spa["service"].slug,
+        "therapist": "any",
+        "start": tomorrow_at(10).astimezone(UTC).isoformat(),
+        "taken": None,
+        "details": True,
+        "screen": True,
+    }
+    cached = str(
+        cache.get_many(
+            [BookingDraft._cache_key(key), f"{CACHED_DB_PREFIX}{client.session.session_key}"]
+        )
+    )
+    assert key in cached  # the session, and the choices, are there
+    for secret in (
+        CANARY,
+        "NOTESCANARY",
+        DETAILS["name"],
+        DETAILS["email"],
+        DETAILS["phone"],
+        "pregnant",
+    ):
+        assert secret.lower() not in cached.lower(), secret
+    # A finished booking takes its choices with it.
+    assert client.post("/book/review/", {"policy_consent": "on"}).status_code == 302
+    assert BookingDraft.cached_choices(key) is None
+
+
+def test_the_first_steps_follow_the_draft_as_it_changes_and_expires(spa, questions):
+    client = Client()
+    abandon_at_review(client, spa)
+    assert client.get("/book/time/").status_code == 200
+    draft = BookingDraft.objects.get()
+    draft.data = {**draft.data, "service": None}
+    draft.save()
+    assert client.get("/book/time/")["Location"] == "/book/"
+    draft.expires_at = timezone.now() - timedelta(seconds=1)
+    draft.save()
+    assert BookingDraft.cached_choices(draft.key) is None
+    assert client.get("/book/therapist/")["Location"] == "/book/"
 
 
 def test_an_expired_draft_is_ignored_then_purged(spa, questions):

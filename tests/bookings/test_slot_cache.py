@@ -38,9 +38,9 @@ def with_ana(client, spa):
         html = offered(client)
     assert value(start) in html
     assert 'href="?day=' in html  # the month view's days, from the cached rules
-    # Only the session and its booking draft are read: the times, the service and
-    # the therapist are cached.
-    assert len(queries) <= 2, [q["sql"] for q in queries]
+    # No query: the session (cached_db), the draft's choices, the times, the service
+    # and the therapist come from the cache.
+    assert len(queries) == 0, [q["sql"] for q in queries]
     return client, start
 
 
@@ -131,3 +131,20 @@ def test_a_cached_time_step_carries_each_visitors_own_working_csrf_token(spa):
         )
         assert response.status_code == 302, response.status_code
     assert tokens[0] != tokens[1]
+
+
+def test_the_therapist_step_lists_who_offers_the_service_as_it_changes(client, spa):
+    client.post("/book/", {"service": spa["service"].slug})
+    assert 'value="ben"' in offered(client, "/book/therapist/")
+    with CaptureQueriesContext(connection) as queries:
+        assert 'value="ben"' in offered(client, "/book/therapist/")
+    # The list of therapists is cached, as are the session and the draft's choices.
+    assert len(queries) == 0, [q["sql"] for q in queries]
+    spa["ben"].services.remove(spa["service"])
+    assert 'value="ben"' not in offered(client, "/book/therapist/")
+    assert 'value="ana"' in offered(client, "/book/therapist/")
+    spa["ben"].services.add(spa["service"])
+    assert 'value="ben"' in offered(client, "/book/therapist/")
+    spa["ben"].active = False
+    spa["ben"].save()
+    assert 'value="ben"' not in offered(client, "/book/therapist/")
