@@ -1051,11 +1051,9 @@ def answer_health(request: HttpRequest, token: str) -> HttpResponse:
         if isinstance(outcome, Appointment):
             messages.success(request, "Thank you. Your answers are in; we have emailed you.")
             return redirect(appointment.get_absolute_url())
-        request.session["callback"] = {
-            "name": appointment.client_name,
-            "guidance": list(result.guidance),
-        }
-        return redirect("bookings:callback")
+        # Its private page shows what we suggest, read from the call-back itself:
+        # nothing of the answers goes into the session.
+        return redirect("bookings:callback_page", outcome.token)
     return render(
         request,
         "bookings/answer_health.html",

@@ -1,5 +1,6 @@
 """The staff calendar: grids, the appointment panel, the desk's actions, health by relationship."""
 
+import html
 import re
 from datetime import datetime, timedelta
 
@@ -758,11 +759,17 @@ def test_a_decline_answer_frees_the_time_and_asks_for_a_call(
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = anonymous.post(f"/bookings/{appointment.token}/health/", answers(fever="yes"))
-    assert response["Location"] == "/book/call-back/"
     appointment.refresh_from_db()
     assert appointment.status == Status.DECLINED
     assert not appointment.holds_slot
     callback = CallbackRequest.objects.get()
+    # Straight to the call-back's private page, which says what we suggest; the
+    # session keeps nothing of it.
+    assert response["Location"] == f"/call-back/{callback.token}/"
+    page = anonymous.get(response["Location"])
+    assert page.status_code == 200
+    assert callback.guidance.splitlines()[0] in html.unescape(page.text)
+    assert "callback" not in anonymous.session.keys()
     assert callback.health.outcome == "decline"
     assert callback.therapist == spa["ana"]
 
