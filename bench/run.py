@@ -438,6 +438,9 @@ def main() -> None:
     cookies = sessions()
     for page in all_pages:
         page.queries = count_queries(page, cookies)
+    from bench import inprocess
+
+    computations = inprocess.measure()
 
     peer_gunicorn = None
     if args.peer:
@@ -481,7 +484,7 @@ def main() -> None:
         for _, server in servers.values():
             server.terminate()
             server.wait(timeout=30)
-    report = table(all_pages, counts, args, loads, start_load, loadavg())
+    report = table(all_pages, counts, args, loads, start_load, loadavg()) + "\n" + computations
     out = args.out or ROOT / "bench" / "out" / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report)
