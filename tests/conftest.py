@@ -6,6 +6,7 @@ therapist, owner. Each persona is a logged-in Django test client.
 
 import os
 import shutil
+from dataclasses import dataclass
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -114,78 +115,104 @@ def _empty_cache():
 #
 # The loaders take seconds, and many tests start from their content. Once per test
 # process (per xdist worker), the real loaders run on the empty test database inside
-# a transaction that is rolled back, and what they wrote is dumped; each test that
-# asks loads the dump (the same rows, several times faster). The loaders' own tests
+# a transaction that is rolled back, keeping a copy of every row they wrote; a test
+# that asks inserts those rows again, a table at a time (the same rows, many times
+# faster than the loaders or loaddata). The loaders' own tests
 # (tests/points/test_loader.py, test_starter_content.py, ...) run them for real.
 
 STARTER = {
-    # kind: (the loaders, in order; what they write, for dumpdata)
-    "library": (["load_starter_library"], ["points"]),
-    "demo": (
-        ["load_starter_library", "load_starter_questionnaire", "load_demo_spa"],
-        ["points", "bookings", "auth.group", "auth.user"],
-    ),
+    "library": ["load_starter_library"],
+    "demo": ["load_starter_library", "load_starter_questionnaire", "load_demo_spa"],
 }
+# What the loaders write: these apps' tables (their many-to-many tables included) and
+# user accounts (the demo therapists' logins).
+STARTER_APPS = ("points", "bookings")
 
 
-def _dump_starter(kind: str, directory) -> str:
+@dataclass
+class Starter:
+    users: list
+    tables: list[tuple[type, list]]  # (model, its rows)
+
+
+def _starter(kind: str, django_db_blocker) -> Starter:
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import transaction
     from django.test import override_settings
 
-    commands, models = STARTER[kind]
-    path = str(directory / f"{kind}.json")
-    with transaction.atomic(), override_settings(DEBUG=True):  # the demo loader wants DEBUG
-        for command in commands:
-            call_command(command, verbosity=0)
-        # Content types and permissions are made again by every flush (post_migrate),
-        # so the dump names them by natural key.
-        call_command(
-            "dumpdata",
-            *models,
-            natural_foreign=True,
-            natural_primary=True,
-            output=path,
-            verbosity=0,
-        )
-        transaction.set_rollback(True)
-    return path
-
-
-def _starter_dump(kind: str, django_db_blocker, tmp_path_factory) -> str:
     # A session fixture is set up before the test's own (function-scoped) ones, so the
     # loaders run on the empty test database, never beside a test's rows.
-    with django_db_blocker.unblock():
-        return _dump_starter(kind, tmp_path_factory.mktemp("starter"))
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(DEBUG=True),  # the demo loader wants DEBUG
+    ):
+        for command in STARTER[kind]:
+            call_command(command, verbosity=0)
+        users = list(get_user_model()._base_manager.order_by("pk"))
+        tables = []
+        for label in STARTER_APPS:
+            for model in apps.get_app_config(label).get_models(include_auto_created=True):
+                if rows := list(model._base_manager.order_by("pk")):
+                    tables.append((model, rows))
+        transaction.set_rollback(True)
+    return Starter(users, tables)
+
+
+def _insert(starter: Starter) -> None:
+    """The starter rows, inserted again in one transaction (foreign keys are checked at
+    its end). Users get new ids (a test's own accounts may hold the old ones) and the
+    rows that name them follow; on PostgreSQL the id sequences move past the rows."""
+    import copy
+
+    from django.contrib.auth import get_user_model
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    user_model = get_user_model()
+    with transaction.atomic():
+        users = [copy.copy(u) for u in starter.users]
+        for user in users:
+            user.pk = None
+        user_model._base_manager.bulk_create(users)
+        new_id = {old.pk: new.pk for old, new in zip(starter.users, users, strict=True)}
+        for model, rows in starter.tables:
+            copies = [copy.copy(row) for row in rows]
+            for field in model._meta.concrete_fields:
+                if field.is_relation and field.related_model is user_model:
+                    for row in copies:
+                        if (old := getattr(row, field.attname)) is not None:
+                            setattr(row, field.attname, new_id[old])
+            model._base_manager.bulk_create(copies)
+        models = [model for model, _ in starter.tables]
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
 
 
 @pytest.fixture(scope="session")
-def _library_dump(django_db_setup, django_db_blocker, tmp_path_factory) -> str:
-    return _starter_dump("library", django_db_blocker, tmp_path_factory)
+def _library_rows(django_db_setup, django_db_blocker) -> Starter:
+    return _starter("library", django_db_blocker)
 
 
 @pytest.fixture(scope="session")
-def _demo_dump(django_db_setup, django_db_blocker, tmp_path_factory) -> str:
-    return _starter_dump("demo", django_db_blocker, tmp_path_factory)
-
-
-def _loaddata(path: str) -> None:
-    from django.core.management import call_command
-
-    call_command("loaddata", path, verbosity=0)
+def _demo_rows(django_db_setup, django_db_blocker) -> Starter:
+    return _starter("demo", django_db_blocker)
 
 
 @pytest.fixture
-def starter_library(_library_dump, db):
+def starter_library(_library_rows, db):
     """The starter library (29 points, 5 routines), as load_starter_library makes it."""
-    _loaddata(_library_dump)
+    _insert(_library_rows)
 
 
 @pytest.fixture
-def demo_spa(_demo_dump, db):
+def demo_spa(_demo_rows, db):
     """The library, the questionnaire and the demo spa (services, therapists, hours,
-    demo staff), as the three loaders make them."""
-    _loaddata(_demo_dump)
+    demo logins), as the three loaders make them."""
+    _insert(_demo_rows)
 
 
 # --- Personas ---------------------------------------------------------------
