@@ -121,6 +121,10 @@ def load(columns: list[tuple[Therapist, date]], *, show_cancelled: bool = False)
     ends = _instant(days[-1] + timedelta(days=1), time(), tz)
     appointments = (
         Appointment.objects.filter(therapist_id__in=ids, start__lt=ends, end__gt=begins)
+        # Implied by end > begins (a check constraint keeps block_end >= end), and it
+        # lets the (therapist, block_end) index skip the years behind: the day costs the
+        # same with a short or a long history.
+        .filter(block_end__gt=begins)
         .select_related("service")
         .annotate(
             has_avoid_points=Exists(
