@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import CharField, F, IntegerField, Subquery, Value
+from django.db.models import CharField, F, Subquery, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -102,11 +102,12 @@ def _free_by_therapist(
     range_end = _instant(date_to + ONE_DAY, time(), tz)
     ids = [t.pk for t in therapists]
 
-    # Time off and appointment blocks in one query (UNION ALL), told apart by `off`.
+    # Time off and appointment blocks in one query (UNION ALL), told apart by `kind`.
     # No ORDER BY: _normalise sorts the intervals.
     # SQLite keeps datetimes as UTC text: read the text and parse it here (fromisoformat,
     # in C), a few times cheaper than Django's converter for each of the thousands of
-    # values; with no column needing a converter Django applies none. PostgreSQL's
+    # values; with no column needing a converter (`kind` is text, not a number or a
+    # boolean, which Django would convert) Django applies none. PostgreSQL's
     # driver hands over datetimes.
     as_text = connection.vendor == "sqlite"
 
@@ -115,9 +116,9 @@ def _free_by_therapist(
 
     time_off_rows = (
         TimeOff.objects.filter(therapist_id__in=ids, start__lt=range_end, end__gt=range_start)
-        .annotate(off=Value(1, IntegerField()), a=instant("start"), b=instant("end"))
+        .annotate(kind=Value("off", CharField()), a=instant("start"), b=instant("end"))
         .order_by()
-        .values_list("therapist_id", "a", "b", "off")
+        .values_list("therapist_id", "a", "b", "kind")
     )
     # A new block may reach past the range by its own buffers. The index led by
     # (therapist, block_end) reads the blocks ending after the range starts: the weeks
@@ -131,18 +132,18 @@ def _free_by_therapist(
         appointments = appointments.exclude(pk=exclude_appointment_id)
     block_rows = (
         appointments.annotate(
-            off=Value(0, IntegerField()), a=instant("block_start"), b=instant("block_end")
+            kind=Value("busy", CharField()), a=instant("block_start"), b=instant("block_end")
         )
         .order_by()
-        .values_list("therapist_id", "a", "b", "off")
+        .values_list("therapist_id", "a", "b", "kind")
     )
     time_off: dict[int, list[Interval]] = defaultdict(list)
     busy: dict[int, list[Interval]] = defaultdict(list)
-    for tid, start, end, off in time_off_rows.union(block_rows, all=True).order_by():
+    for tid, start, end, kind in time_off_rows.union(block_rows, all=True).order_by():
         if as_text:
             start = datetime.fromisoformat(start).replace(tzinfo=UTC)
             end = datetime.fromisoformat(end).replace(tzinfo=UTC)
-        (time_off if off else busy)[tid].append(Interval(start, end))
+        (time_off if kind == "off" else busy)[tid].append(Interval(start, end))
 
     result = {}
     for therapist in therapists:
