@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bookings import notifications, questionnaire, screening, services, sign_in, views
+from bookings import notifications, questionnaire, services, sign_in, views
 from bookings.forms import HealthForm
 from bookings.models import (
     HOLDING,
@@ -232,13 +232,7 @@ def _pre_visit_done(request, appointment, health, questions) -> HttpResponse:
         rows |= {
             r["code"]: r for r in health.pre_visit_answers if isinstance(r, dict) and r.get("code")
         }
-        result = screening.screen(
-            questionnaire.rules_from_questions(questions),
-            [
-                screening.Answer(c, r.get("answer", ""), r.get("detail", ""))
-                for c, r in rows.items()
-            ],
-        )
+        result = questionnaire.screen_rows(questions, rows.values())
         guidance = list(result.guidance)
     return render(
         request,

@@ -7,10 +7,12 @@ screening.py takes and returns plain values only; everything here reads the data
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 
 from bookings.models import Service
-from bookings.screening import PointIndex, Rule, fill
+from bookings.screening import Answer, PointIndex, Result, Rule, fill, screen
 from points.models import Caution, Point
 
 
@@ -73,6 +75,15 @@ def rules_from_questions(
         )
         for q in questions
     ]
+
+
+def screen_rows(questions, rows: Iterable[dict]) -> Result:
+    """The questions' rules applied to answer rows ({"code", "answer", "detail"}, as
+    HealthForm.answer_rows() makes them and HealthAnswers keeps them)."""
+    return screen(
+        rules_from_questions(questions),
+        [Answer(r.get("code") or "", r.get("answer", ""), r.get("detail", "")) for r in rows],
+    )
 
 
 def session_points(services) -> dict[int, set[str]]:

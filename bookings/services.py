@@ -589,13 +589,7 @@ def record_pre_visit_check(appointment: Appointment, rows: list[dict], questions
         health = HealthAnswers.objects.get(appointment=current)
         before = {r.get("code"): r for r in health.answers if isinstance(r, dict)}
         combined = {**before, **{r["code"]: r for r in rows}}
-        result = screening.screen(
-            questionnaire.rules_from_questions(questions),
-            [
-                screening.Answer(c, r.get("answer", ""), r.get("detail", ""))
-                for c, r in combined.items()
-            ],
-        )
+        result = questionnaire.screen_rows(questions, combined.values())
         for row in rows:
             row["triggered"] = row["code"] in result.triggered
         changed = any((before.get(r["code"]) or {}).get("answer") != r["answer"] for r in rows)

@@ -475,11 +475,10 @@ def therapist_step(request: HttpRequest) -> HttpResponse:
     if service is None:  # withdrawn since the guard looked: choose again
         return redirect("bookings:service")
     initial = {"therapist": state.get("therapist") or ANY}
-
     # Built once, and on a GET only if the page is rendered afresh (templates call it).
-    @functools.cache
-    def form() -> TherapistForm:
-        return TherapistForm(_posted(request), therapists=_offering(service), initial=initial)
+    form = functools.cache(
+        lambda: TherapistForm(_posted(request), therapists=_offering(service), initial=initial)
+    )
 
     if request.method == "POST" and form().is_valid():
         if form().cleaned_data["therapist"] != state.get("therapist"):
@@ -641,10 +640,7 @@ def health_step(request: HttpRequest) -> HttpResponse:
     form = HealthForm(_posted(request), questions=questions, initial=initial)
     if request.method == "POST" and form.is_valid():
         rows = form.answer_rows()
-        result = screening.screen(
-            questionnaire.rules_from_questions(questions),
-            [screening.Answer(r["code"], r["answer"], r["detail"]) for r in rows],
-        )
+        result = questionnaire.screen_rows(questions, rows)
         for row in rows:
             row["triggered"] = row["code"] in result.triggered
         version = screening.questionnaire_version(questions)
@@ -1033,10 +1029,7 @@ def answer_health(request: HttpRequest, token: str) -> HttpResponse:
         if too_many := _manage_limit(request, token):
             return too_many
         rows = form.answer_rows()
-        result = screening.screen(
-            questionnaire.rules_from_questions(questions),
-            [screening.Answer(r["code"], r["answer"], r["detail"]) for r in rows],
-        )
+        result = questionnaire.screen_rows(questions, rows)
         for row in rows:
             row["triggered"] = row["code"] in result.triggered
         screened = services.Screened(
