@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
 
+from bookings import screening
 from bookings.models import Service
-from bookings.screening import Answer, PointIndex, Result, Rule, fill, screen
+from bookings.screening import Answer, PointIndex, Result, Rule, fill
 from points.models import Caution, Point
 
 
@@ -77,10 +79,12 @@ def rules_from_questions(
     ]
 
 
+@sensitive_variables()
 def screen_rows(questions, rows: Iterable[dict]) -> Result:
     """The questions' rules applied to answer rows ({"code", "answer", "detail"}, as
-    HealthForm.answer_rows() makes them and HealthAnswers keeps them)."""
-    return screen(
+    HealthForm.answer_rows() makes them and HealthAnswers keeps them). Its variables
+    (the answers) stay out of error reports, as the views' do."""
+    return screening.screen(
         rules_from_questions(questions),
         [Answer(r.get("code") or "", r.get("answer", ""), r.get("detail", "")) for r in rows],
     )
