@@ -519,13 +519,7 @@ def _place(request, forms, service, therapist, questions, callback) -> Appointme
         rows = [r for r in (health.answers if health else []) if isinstance(r, dict)]
         # The points and areas to avoid follow from the stored answers, as online;
         # the outcome stays the one the client was given.
-        result = screening.screen(
-            questionnaire.rules_from_questions(questions),
-            [
-                screening.Answer(r.get("code", ""), r.get("answer", ""), r.get("detail", ""))
-                for r in rows
-            ],
-        )
+        result = questionnaire.screen_rows(questions, rows)
         if health is not None:
             result = dataclasses.replace(result, outcome=health.outcome)
         screened = services.Screened(
@@ -536,10 +530,7 @@ def _place(request, forms, service, therapist, questions, callback) -> Appointme
         )
     else:
         rows = forms["health"].answer_rows()
-        result = screening.screen(
-            questionnaire.rules_from_questions(questions),
-            [screening.Answer(r["code"], r["answer"], r["detail"]) for r in rows],
-        )
+        result = questionnaire.screen_rows(questions, rows)
         for row in rows:
             row["triggered"] = row["code"] in result.triggered
         screened = services.Screened(
