@@ -266,13 +266,15 @@ def card_digest(point) -> str:
     def compute() -> str:
         return hashlib.sha256(f"{CARD_STYLE}\n{card_svg(point)}".encode()).hexdigest()[:16]
 
-    return pagecache.get_or_compute("share-card-digest", (point.pk, point.published), compute)
+    return pagecache.get_or_compute(
+        "share-card-digest", (point.pk, point.published, CARD_STYLE), compute
+    )
 
 
 def share_card(point) -> bytes:
-    """The card's PNG, drawn once per content change (see pagecache)."""
+    """The card's PNG, drawn once per content change and drawing style (see pagecache)."""
     return pagecache.get_or_compute(
-        "share-card", (point.pk, point.published), lambda: point_png(point)
+        "share-card", (point.pk, point.published, CARD_STYLE), lambda: point_png(point)
     )
 
 
